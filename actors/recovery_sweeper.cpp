@@ -1,0 +1,155 @@
+#include "actors/recovery_sweeper.hpp"
+
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/errors.hpp"
+#include "protocol/metrics.hpp"
+
+namespace chat {
+
+namespace {
+
+using sweeper_ptr = recovery_sweeper_actor::stateful_pointer<recovery_sweeper_state>;
+
+/// Counts the outstanding parts of one sweep; the last one to finish ends the phase.
+struct sweep_progress {
+  sweep_report report;
+  size_t outstanding = 0;
+  std::function<void()> on_done;
+
+  void add() { ++outstanding; }
+
+  void finish() {
+    if (--outstanding == 0 && on_done)
+      on_done();
+  }
+};
+
+void end_sweep(sweeper_ptr self, const sweep_report& report) {
+  auto& st = self->state;
+  st.busy = false;
+  if (report.forwarded + report.aborted + report.errors > 0)
+    spdlog::info("recovery: {} finished forward, {} compensated, {} left for later",
+                 report.forwarded, report.aborted, report.errors);
+  auto& counters = metrics::instance();
+  counters.recovery_forwarded += report.forwarded;
+  counters.recovery_aborted += report.aborted;
+  for (auto& promise : st.waiting)
+    promise.deliver(report);
+  st.waiting.clear();
+}
+
+/// Decides one message: keep (finalize) if its room commit exists and `abort` is false,
+/// otherwise abort it in the rooms store and delete it. `then` runs after success.
+void decide(sweeper_ptr self, const std::shared_ptr<sweep_progress>& progress, int64_t room_id,
+            const std::string& message_id, bool abort, std::function<void()> then = {}) {
+  auto& st = self->state;
+  auto timeout = st.settings.request_timeout;
+  progress->add();
+  auto failed = [progress, message_id](caf::error& err) {
+    spdlog::warn("recovery: message {}: {}", message_id, describe(err));
+    ++progress->report.errors;
+    progress->finish();
+  };
+  self->request(st.rooms, timeout, resolve_atom::value, room_id, message_id, abort)
+      .then(
+          [self, progress, message_id, timeout, failed, then](resolution& result) {
+            auto& st = self->state;
+            auto committed = result.committed;
+            auto on_done = [progress, committed, then](bool) {
+              if (committed)
+                ++progress->report.forwarded;
+              else
+                ++progress->report.aborted;
+              if (then)
+                then();
+              progress->finish();
+            };
+            if (committed)
+              self->request(st.messages, timeout, finalize_atom::value, message_id)
+                  .then(on_done, failed);
+            else
+              self->request(st.messages, timeout, delete_atom::value, message_id)
+                  .then(on_done, failed);
+          },
+          failed);
+}
+
+void sweep_unfinished(sweeper_ptr self, sweep_report so_far) {
+  auto& st = self->state;
+  self->request(st.messages, st.settings.request_timeout, pending_atom::value,
+                st.settings.pending_age, static_cast<int32_t>(st.settings.batch))
+      .then(
+          [self, so_far](std::vector<chat_message>& unfinished) {
+            auto progress = std::make_shared<sweep_progress>();
+            progress->report = so_far;
+            progress->on_done = [self, progress] { end_sweep(self, progress->report); };
+            progress->add();
+            for (auto& msg : unfinished)
+              decide(self, progress, msg.room_id, msg.id, msg.state == message_state::compensating);
+            progress->finish();
+          },
+          [self, so_far](caf::error& err) {
+            spdlog::warn("recovery: cannot list unfinished messages: {}", describe(err));
+            auto report = so_far;
+            ++report.errors;
+            end_sweep(self, report);
+          });
+}
+
+void sweep(sweeper_ptr self) {
+  auto& st = self->state;
+  if (st.busy)
+    return;
+  st.busy = true;
+  // Phase 1: dead letters (compensations that failed) are compensated again.
+  self->request(st.rooms, st.settings.request_timeout, dead_atom::value, list_atom::value,
+                static_cast<int32_t>(st.settings.batch))
+      .then(
+          [self](std::vector<saga_dead_letter>& letters) {
+            auto progress = std::make_shared<sweep_progress>();
+            progress->on_done = [self, progress] { sweep_unfinished(self, progress->report); };
+            progress->add();
+            for (auto& letter : letters) {
+              auto id = letter.message_id;
+              decide(self, progress, letter.room_id, id, true, [self, id] {
+                self->request(self->state.rooms, self->state.settings.request_timeout,
+                              dead_atom::value, resolve_atom::value, id)
+                    .then([](bool) {}, [](caf::error&) {});
+              });
+            }
+            progress->finish();
+          },
+          [self](caf::error& err) {
+            spdlog::warn("recovery: cannot list dead letters: {}", describe(err));
+            sweep_unfinished(self, sweep_report{});
+          });
+}
+
+} // namespace
+
+recovery_sweeper_actor::behavior_type
+recovery_sweeper(recovery_sweeper_actor::stateful_pointer<recovery_sweeper_state> self,
+                 recovery_settings settings, message_store_actor messages, room_store_actor rooms) {
+  auto& st = self->state;
+  st.settings = std::move(settings);
+  st.messages = std::move(messages);
+  st.rooms = std::move(rooms);
+  self->send(self, tick_atom::value);
+  return {
+      [=](sweep_atom) -> caf::result<sweep_report> {
+        auto promise = self->make_response_promise<sweep_report>();
+        self->state.waiting.push_back(promise);
+        sweep(self);
+        return promise;
+      },
+      [=](tick_atom) {
+        sweep(self);
+        self->delayed_send(self, self->state.settings.interval, tick_atom::value);
+      },
+  };
+}
+
+} // namespace chat

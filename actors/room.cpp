@@ -1,0 +1,485 @@
+#include "actors/room.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include <caf/sec.hpp>
+#include <caf/system_messages.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/message_saga.hpp"
+#include "protocol/clock.hpp"
+#include "protocol/errors.hpp"
+#include "protocol/json_codec.hpp"
+#include "protocol/metrics.hpp"
+#include "protocol/uuid.hpp"
+
+namespace chat {
+
+std::string dedupe_key(int64_t sender_id, const std::string& temp_id) {
+  auto key = std::to_string(sender_id);
+  key += ':';
+  key += temp_id;
+  return key;
+}
+
+namespace {
+
+using room_ptr = room_actor::stateful_pointer<room_state>;
+
+status_event make_status(int64_t room_id, const std::string& temp_id, delivery_status status,
+                         int64_t seq = 0, std::string persisted_id = {}) {
+  status_event result;
+  result.room_id = room_id;
+  result.temp_id = temp_id;
+  result.status = status;
+  result.seq = seq;
+  result.persisted_id = std::move(persisted_id);
+  result.created_at = now_ms();
+  return result;
+}
+
+status_event rejection(int64_t room_id, const std::string& temp_id, chat_errc code,
+                       std::string text) {
+  auto result = make_status(room_id, temp_id, delivery_status::failed);
+  result.error_code = wire_code(code);
+  result.error_message = std::move(text);
+  ++metrics::instance().messages_rejected;
+  return result;
+}
+
+void remember(room_ptr self, const std::string& key, room_state::dedupe_entry entry) {
+  auto& st = self->state;
+  if (st.dedupe.emplace(key, std::move(entry)).second) {
+    st.dedupe_order.push_back(key);
+    // Forget the oldest keys; the store's unique (sender, tempId) index still catches them.
+    while (st.dedupe_order.size() > st.settings.dedupe_window) {
+      st.dedupe.erase(st.dedupe_order.front());
+      st.dedupe_order.pop_front();
+    }
+  }
+}
+
+// -- delivery ---------------------------------------------------------------------------------
+
+void broadcast(room_ptr self, const chat_message& msg) {
+  room_broadcast event{self->state.id, msg.seq, encode_message(msg)};
+  for (auto& subscriber : self->state.subscribers)
+    self->send(subscriber, event);
+}
+
+/// Records a resolved seq and delivers everything that is now in order.
+void resolve_seq(room_ptr self, int64_t seq, saga_outcome outcome) {
+  auto& st = self->state;
+  if (seq <= st.delivered_seq)
+    return;
+  st.resolved.emplace(seq, std::move(outcome));
+  while (!st.resolved.empty() && st.resolved.begin()->first == st.delivered_seq + 1) {
+    auto node = st.resolved.extract(st.resolved.begin());
+    if (node.mapped().committed)
+      broadcast(self, node.mapped().message);
+    st.delivered_seq = node.key();
+  }
+}
+
+void notify_waiters(room_ptr self, room_state::dedupe_entry& entry, const status_event& status) {
+  for (auto& waiter : entry.waiters)
+    self->send(waiter, status);
+  entry.waiters.clear();
+}
+
+void on_saga_resolved(room_ptr self, saga_outcome& outcome) {
+  auto& st = self->state;
+  st.sagas.erase(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+  auto& msg = outcome.message;
+  auto key = dedupe_key(msg.sender_id, msg.temp_id);
+  if (auto i = st.dedupe.find(key); i != st.dedupe.end()) {
+    auto& entry = i->second;
+    if (outcome.committed || (outcome.duplicate && msg.state == message_state::committed)) {
+      entry.saved = true;
+      entry.seq = msg.seq;
+      entry.message_id = msg.id;
+      notify_waiters(self, entry,
+                     make_status(st.id, msg.temp_id, delivery_status::saved, msg.seq, msg.id));
+    } else {
+      // Failed (or undecided, or another saga's message in flight): a retry must be able to
+      // run again, so the key is forgotten.
+      if (outcome.decided && !outcome.duplicate) {
+        auto status = make_status(st.id, msg.temp_id, delivery_status::failed);
+        status.error_code = outcome.error_code;
+        status.error_message = outcome.error_message;
+        notify_waiters(self, entry, status);
+      }
+      st.dedupe.erase(i);
+    }
+  }
+  auto seq = outcome.seq;
+  resolve_seq(self, seq, std::move(outcome));
+}
+
+// -- store operations -------------------------------------------------------------------------
+
+void pump(room_ptr self);
+
+/// The owner epoch moved on: another owner exists. Fail what waits and stop.
+void fenced(room_ptr self, const caf::error& err) {
+  auto& st = self->state;
+  spdlog::warn("room {} fenced, stopping: {}", st.id, describe(err));
+  ++metrics::instance().rooms_fenced;
+  for (auto& pending : st.commits)
+    pending.promise.deliver(err);
+  st.commits.clear();
+  // Sagas abort through the store directly once the room is gone.
+  for (auto& pending : st.aborts)
+    pending.promise.deliver(make_error(chat_errc::room_stopped, "room fenced"));
+  st.aborts.clear();
+  self->quit(err);
+}
+
+void run_commit(room_ptr self) {
+  auto& st = self->state;
+  room_commit request;
+  request.room_id = st.id;
+  request.epoch = st.meta.owner_epoch;
+  auto promises = std::make_shared<std::vector<caf::typed_response_promise<int64_t>>>();
+  while (!st.commits.empty() && request.messages.size() < st.settings.max_commit_batch) {
+    request.messages.push_back(std::move(st.commits.front().message));
+    promises->push_back(std::move(st.commits.front().promise));
+    st.commits.pop_front();
+  }
+  auto& counters = metrics::instance();
+  ++counters.room_commit_batches;
+  counters.room_commit_messages += static_cast<int64_t>(request.messages.size());
+  auto ids = std::make_shared<std::vector<std::string>>();
+  for (auto& msg : request.messages)
+    ids->push_back(msg.id);
+  st.store_busy = true;
+  self->request(st.deps.rooms, st.settings.saga.step_timeout, commit_atom::value,
+                std::move(request))
+      .then(
+          [self, promises, ids](commit_result& result) {
+            auto& st = self->state;
+            st.store_busy = false;
+            st.meta = std::move(result.room);
+            for (size_t i = 0; i < promises->size(); ++i) {
+              auto& id = (*ids)[i];
+              if (std::find(result.rejected.begin(), result.rejected.end(), id) !=
+                  result.rejected.end())
+                (*promises)[i].deliver(
+                    make_error(chat_errc::tombstoned, "message " + id + " was aborted"));
+              else
+                (*promises)[i].deliver(result.versions[i]);
+            }
+            pump(self);
+          },
+          [self, promises](caf::error& err) {
+            self->state.store_busy = false;
+            if (code_of(err) == chat_errc::fenced) {
+              for (auto& promise : *promises)
+                promise.deliver(err);
+              fenced(self, err);
+              return;
+            }
+            // A timeout leaves the commit's outcome open: the sagas must treat it as in doubt.
+            auto reply = err == caf::sec::request_timeout
+                             ? make_error(chat_errc::store_in_doubt, "room commit timed out")
+                             : err;
+            for (auto& promise : *promises)
+              promise.deliver(reply);
+            pump(self);
+          });
+}
+
+void run_abort(room_ptr self) {
+  auto& st = self->state;
+  auto pending = std::move(st.aborts.front());
+  st.aborts.pop_front();
+  st.store_busy = true;
+  auto promise = pending.promise;
+  self->request(st.deps.rooms, st.settings.saga.step_timeout, resolve_atom::value, st.id,
+                pending.message.id, true)
+      .then(
+          [self, promise](resolution& result) mutable {
+            self->state.store_busy = false;
+            if (result.room.id == self->state.id)
+              self->state.meta = std::move(result.room);
+            promise.deliver(true);
+            pump(self);
+          },
+          [self, promise](caf::error& err) mutable {
+            self->state.store_busy = false;
+            promise.deliver(err);
+            pump(self);
+          });
+}
+
+/// Starts the next store operation unless one is running.
+void pump(room_ptr self) {
+  auto& st = self->state;
+  if (st.store_busy || !st.active)
+    return;
+  if (!st.aborts.empty())
+    run_abort(self);
+  else if (!st.commits.empty())
+    run_commit(self);
+}
+
+// -- admission --------------------------------------------------------------------------------
+
+status_event admit(room_ptr self, chat_message msg, status_sink_actor sink) {
+  auto& st = self->state;
+  if (msg.room_id != st.id)
+    return rejection(st.id, msg.temp_id, chat_errc::invalid_input, "wrong room");
+  if (st.members.count(msg.sender_id) == 0)
+    return rejection(st.id, msg.temp_id, chat_errc::not_member,
+                     "user " + std::to_string(msg.sender_id) + " is not a member of room " +
+                         std::to_string(st.id));
+  if (msg.content.empty() && msg.forwarded_from.empty())
+    return rejection(st.id, msg.temp_id, chat_errc::invalid_input, "empty message");
+  if (msg.content.find('\0') != std::string::npos || msg.temp_id.find('\0') != std::string::npos)
+    return rejection(st.id, msg.temp_id, chat_errc::invalid_input, "NUL in message");
+  if (msg.temp_id.empty())
+    msg.temp_id = make_uuid();
+  auto key = dedupe_key(msg.sender_id, msg.temp_id);
+  if (auto i = st.dedupe.find(key); i != st.dedupe.end()) {
+    auto& entry = i->second;
+    ++metrics::instance().messages_duplicate;
+    if (entry.saved)
+      return make_status(st.id, msg.temp_id, delivery_status::saved, entry.seq, entry.message_id);
+    if (std::find(entry.waiters.begin(), entry.waiters.end(), sink) == entry.waiters.end())
+      entry.waiters.push_back(sink);
+    return make_status(st.id, msg.temp_id, delivery_status::processing, entry.seq);
+  }
+  msg.id = make_uuid();
+  msg.seq = st.next_seq++;
+  if (msg.created_at == 0)
+    msg.created_at = now_ms();
+  msg.state = message_state::pending;
+  remember(self, key, room_state::dedupe_entry{msg.seq, msg.id, false, {}});
+  auto saga = self->spawn(message_saga, msg, sink, saga_deps{st.deps.messages, st.deps.rooms, self},
+                          st.settings.saga);
+  self->monitor(saga);
+  st.sagas.emplace(saga.address(), msg.seq);
+  ++metrics::instance().messages_accepted;
+  return make_status(st.id, msg.temp_id, delivery_status::processing, msg.seq);
+}
+
+// -- activation and passivation ---------------------------------------------------------------
+
+void arm_idle_timer(room_ptr self) {
+  self->delayed_send(self, self->state.settings.idle_timeout, idle_atom::value);
+}
+
+void finish_activation(room_ptr self, const caf::error& err) {
+  auto& st = self->state;
+  auto deferred = std::move(st.deferred);
+  st.deferred.clear();
+  if (err) {
+    spdlog::warn("room {} cannot activate: {}", st.id, describe(err));
+    for (auto& fn : deferred)
+      fn(err);
+    self->quit(err);
+    return;
+  }
+  st.active = true;
+  ++metrics::instance().rooms_active;
+  self->attach_functor([] { --metrics::instance().rooms_active; });
+  arm_idle_timer(self);
+  for (auto& fn : deferred)
+    fn(caf::error{});
+  pump(self);
+}
+
+/// Resolves the sagas a crash or a lost owner left behind, before serving: their messages
+/// are finished forward when their room commit exists, removed otherwise.
+void recover_unfinished(room_ptr self, std::vector<chat_message> unfinished) {
+  if (unfinished.empty()) {
+    finish_activation(self, caf::error{});
+    return;
+  }
+  auto& st = self->state;
+  auto remaining = std::make_shared<size_t>(unfinished.size());
+  auto one_done = [self, remaining] {
+    if (--*remaining == 0)
+      finish_activation(self, caf::error{});
+  };
+  auto timeout = st.settings.saga.step_timeout;
+  for (auto& msg : unfinished) {
+    auto abort = msg.state == message_state::compensating;
+    self->request(st.deps.rooms, timeout, resolve_atom::value, st.id, msg.id, abort)
+        .then(
+            [self, one_done, id = msg.id, timeout](resolution& result) {
+              auto& st = self->state;
+              if (result.room.id == st.id)
+                st.meta = result.room;
+              auto finish = [one_done](bool) { one_done(); };
+              auto failed = [one_done](caf::error&) { one_done(); };
+              if (result.committed)
+                self->request(st.deps.messages, timeout, finalize_atom::value, id)
+                    .then(finish, failed);
+              else
+                self->request(st.deps.messages, timeout, delete_atom::value, id)
+                    .then(finish, failed);
+            },
+            // Left for the recovery sweeper.
+            [one_done](caf::error&) { one_done(); });
+  }
+}
+
+void activate(room_ptr self) {
+  auto& st = self->state;
+  auto timeout = st.settings.saga.step_timeout;
+  self->request(st.deps.rooms, timeout, claim_atom::value, st.id, st.settings.node)
+      .then(
+          [self, timeout](room_claim& claim) {
+            auto& st = self->state;
+            st.meta = std::move(claim.room);
+            for (auto& member : claim.members)
+              st.members.emplace(member.user_id, member.read_seq);
+            self->request(st.deps.messages, timeout, snapshot_atom::value, st.id,
+                          static_cast<int32_t>(st.settings.dedupe_window))
+                .then(
+                    [self](room_snapshot& snapshot) {
+                      auto& st = self->state;
+                      st.next_seq = std::max(st.meta.last_seq, snapshot.max_seq) + 1;
+                      st.delivered_seq = st.next_seq - 1;
+                      // Oldest first, so that the window keeps the newest.
+                      for (auto i = snapshot.recent.rbegin(); i != snapshot.recent.rend(); ++i)
+                        if (i->state == message_state::committed)
+                          remember(self, dedupe_key(i->sender_id, i->temp_id),
+                                   room_state::dedupe_entry{i->seq, i->id, true, {}});
+                      recover_unfinished(self, std::move(snapshot.unfinished));
+                    },
+                    [self](caf::error& err) { finish_activation(self, err); });
+          },
+          [self](caf::error& err) { finish_activation(self, err); });
+}
+
+bool idle(room_ptr self) {
+  auto& st = self->state;
+  return st.active && st.sagas.empty() && st.subscribers.empty() && !st.store_busy &&
+         st.commits.empty() && st.aborts.empty() && st.resolved.empty();
+}
+
+void on_idle_timer(room_ptr self) {
+  auto& st = self->state;
+  if (st.touched || !idle(self)) {
+    st.touched = false;
+    arm_idle_timer(self);
+    return;
+  }
+  if (!st.deps.manager) {
+    self->quit();
+    return;
+  }
+  // await: nothing may slip in between the manager forgetting the room and the room stopping.
+  self->request(st.deps.manager, st.settings.saga.step_timeout, idle_atom::value, st.id)
+      .await(
+          [self](bool forgotten) {
+            if (forgotten)
+              self->quit();
+            else
+              arm_idle_timer(self);
+          },
+          [self](caf::error&) { arm_idle_timer(self); });
+}
+
+/// Runs `fn` now if the room is active, after activation otherwise.
+template <class T, class F> caf::result<T> when_active(room_ptr self, F fn) {
+  auto& st = self->state;
+  st.touched = true;
+  if (st.active)
+    return fn();
+  auto promise = self->make_response_promise<T>();
+  st.deferred.push_back([promise, fn](const caf::error& err) mutable {
+    if (err)
+      promise.deliver(err);
+    else
+      promise.deliver(fn());
+  });
+  return promise;
+}
+
+} // namespace
+
+room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, int64_t id,
+                               room_settings settings, room_deps deps) {
+  auto& st = self->state;
+  st.id = id;
+  st.settings = std::move(settings);
+  st.deps = std::move(deps);
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (auto i = st.sagas.find(msg.source); i != st.sagas.end()) {
+      // The saga died without reporting: its message is left to recovery.
+      auto seq = i->second;
+      st.sagas.erase(i);
+      for (auto j = st.dedupe.begin(); j != st.dedupe.end(); ++j)
+        if (j->second.seq == seq && !j->second.saved) {
+          st.dedupe.erase(j);
+          break;
+        }
+      saga_outcome outcome;
+      outcome.decided = false;
+      resolve_seq(self, seq, std::move(outcome));
+      return;
+    }
+    std::erase_if(st.subscribers,
+                  [&](const subscriber_actor& s) { return s.address() == msg.source; });
+  });
+  activate(self);
+  return {
+      [=](send_atom, chat_message& msg, status_sink_actor& sink) {
+        return when_active<status_event>(self,
+                                         [self, msg, sink] { return admit(self, msg, sink); });
+      },
+      [=](commit_atom, chat_message& msg) -> caf::result<int64_t> {
+        auto promise = self->make_response_promise<int64_t>();
+        self->state.commits.push_back(room_state::pending_commit{std::move(msg), promise});
+        pump(self);
+        return promise;
+      },
+      [=](abort_atom, chat_message& msg) -> caf::result<bool> {
+        auto promise = self->make_response_promise<bool>();
+        self->state.aborts.push_back(room_state::pending_abort{std::move(msg), promise});
+        pump(self);
+        return promise;
+      },
+      [=](resolved_atom, saga_outcome& outcome) { on_saga_resolved(self, outcome); },
+      [=](subscribe_atom, subscriber_actor& subscriber) {
+        return when_active<int64_t>(self, [self, subscriber] {
+          auto& subs = self->state.subscribers;
+          if (std::find(subs.begin(), subs.end(), subscriber) == subs.end()) {
+            subs.push_back(subscriber);
+            self->monitor(subscriber);
+          }
+          return self->state.delivered_seq;
+        });
+      },
+      [=](unsubscribe_atom, const subscriber_actor& subscriber) {
+        auto& subs = self->state.subscribers;
+        subs.erase(std::remove(subs.begin(), subs.end(), subscriber), subs.end());
+      },
+      [=](members_atom) {
+        auto& st = self->state;
+        self->request(st.deps.rooms, st.settings.saga.step_timeout, members_atom::value, st.id)
+            .then(
+                [self](std::vector<room_member>& members) {
+                  auto& st = self->state;
+                  st.members.clear();
+                  for (auto& member : members)
+                    st.members.emplace(member.user_id, member.read_seq);
+                },
+                [self](caf::error& err) {
+                  spdlog::warn("room {} cannot reload its members: {}", self->state.id,
+                               describe(err));
+                });
+      },
+      [=](get_atom) {
+        return when_active<room_metadata>(self, [self] { return self->state.meta; });
+      },
+      [=](idle_atom) { on_idle_timer(self); },
+  };
+}
+
+} // namespace chat

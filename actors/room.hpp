@@ -1,0 +1,93 @@
+// A chat room: one actor per active room. It serializes the room's metadata updates (one
+// store operation at a time, many messages per room commit), admits messages (membership,
+// dedupe on (sender, tempId), per-room seq), spawns one saga per message and delivers
+// committed messages to its subscribers strictly in seq order.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/settings.hpp"
+#include "protocol/interfaces.hpp"
+
+namespace chat {
+
+struct room_deps {
+  message_store_actor messages;
+  room_store_actor rooms;
+  /// Asked before passivation; may be invalid (the room then just stops).
+  room_manager_actor manager;
+};
+
+struct room_state {
+  static inline const char* name = "room";
+
+  int64_t id = 0;
+  room_settings settings;
+  room_deps deps;
+
+  // -- activation ------------------------------------------------------------------------------
+
+  bool active = false;
+  /// Requests that arrived while the room was activating: run once it is (or with the error
+  /// that stopped it).
+  std::vector<std::function<void(const caf::error&)>> deferred;
+
+  // -- metadata (a cache: the rooms store is the truth) -------------------------------------------
+
+  room_metadata meta;
+  /// Member -> read position.
+  std::unordered_map<int64_t, int64_t> members;
+
+  // -- sequencing and delivery ----------------------------------------------------------------
+
+  int64_t next_seq = 1;
+  /// Every seq up to this one is resolved and, if committed, delivered.
+  int64_t delivered_seq = 0;
+  /// Sagas that ended ahead of an earlier seq, waiting for it.
+  std::map<int64_t, saga_outcome> resolved;
+  /// Running sagas -> their seq.
+  std::map<caf::actor_addr, int64_t> sagas;
+  std::vector<subscriber_actor> subscribers;
+
+  // -- deduplication --------------------------------------------------------------------------
+
+  struct dedupe_entry {
+    int64_t seq = 0;
+    std::string message_id;
+    bool saved = false;
+    /// Further senders of the same (sender, tempId) while it is in flight.
+    std::vector<status_sink_actor> waiters;
+  };
+  std::unordered_map<std::string, dedupe_entry> dedupe;
+  std::deque<std::string> dedupe_order;
+
+  // -- store operations (one at a time, so the metadata cache follows the store) --------------
+
+  struct pending_commit {
+    chat_message message;
+    caf::typed_response_promise<int64_t> promise;
+  };
+  struct pending_abort {
+    chat_message message;
+    caf::typed_response_promise<bool> promise;
+  };
+  std::deque<pending_commit> commits;
+  std::deque<pending_abort> aborts;
+  bool store_busy = false;
+
+  /// Set by every request; the idle timer passivates only a room that stayed untouched.
+  bool touched = false;
+};
+
+room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, int64_t id,
+                               room_settings settings, room_deps deps);
+
+/// The dedupe key of a message.
+std::string dedupe_key(int64_t sender_id, const std::string& temp_id);
+
+} // namespace chat

@@ -1,0 +1,250 @@
+#include "persistence/message_queries.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "persistence/db_connection.hpp"
+#include "persistence/fault_points.hpp"
+#include "persistence/sql_util.hpp"
+#include "persistence/store_error.hpp"
+#include "protocol/uuid.hpp"
+
+namespace chat::message_queries {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* columns =
+    "id::text, room_id, seq, sender_id, temp_id, content, type, array_to_string(mentions, ','), "
+    "coalesce(thread_id, ''), coalesce(reply_to, ''), coalesce(forwarded_from, ''), "
+    "(extract(epoch from created_at) * 1000)::bigint, state";
+
+chat_message read_message(const pqxx::row& row) {
+  chat_message result;
+  result.id = row[0].as<std::string>();
+  result.room_id = row[1].as<int64_t>();
+  result.seq = row[2].as<int64_t>();
+  result.sender_id = row[3].as<int64_t>();
+  result.temp_id = row[4].as<std::string>();
+  result.content = row[5].as<std::string>();
+  result.type = row[6].as<std::string>();
+  result.mentions = parse_int_list(row[7].as<std::string>());
+  result.thread_id = row[8].as<std::string>();
+  result.reply_to = row[9].as<std::string>();
+  result.forwarded_from = row[10].as<std::string>();
+  result.created_at = row[11].as<int64_t>();
+  result.state = static_cast<message_state>(row[12].as<int>());
+  return result;
+}
+
+std::vector<chat_message> read_messages(const pqxx::result& rows) {
+  std::vector<chat_message> result;
+  result.reserve(rows.size());
+  for (const auto& row : rows)
+    result.push_back(read_message(row));
+  return result;
+}
+
+/// Runs `sql` (which takes a uuid[] as $1 and returns the ids it touched) for the valid ids
+/// and reports per id whether it was touched.
+std::vector<item_result<bool>> update_by_ids(db_connection& db, const std::vector<std::string>& ids,
+                                             const char* sql, const char* fault) {
+  std::vector<item_result<bool>> results(ids.size());
+  std::vector<std::string> valid;
+  for (auto& id : ids)
+    if (is_uuid(id))
+      valid.push_back(id);
+  std::set<std::string> touched;
+  pqxx::work txn{db.get()};
+  if (!valid.empty())
+    for (const auto& row : txn.exec_params(sql, uuid_array(valid)))
+      touched.insert(row[0].as<std::string>());
+  fault_registry::instance().hit(fault);
+  txn.commit();
+  for (size_t i = 0; i < ids.size(); ++i)
+    results[i].value = touched.count(ids[i]) > 0;
+  return results;
+}
+
+} // namespace
+
+std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
+                                                        const std::vector<chat_message>& batch) {
+  std::vector<item_result<insert_outcome>> results(batch.size());
+  json rows = json::array();
+  for (auto& msg : batch)
+    rows.push_back(json{
+        {"id", msg.id},
+        {"room_id", msg.room_id},
+        {"seq", msg.seq},
+        {"sender_id", msg.sender_id},
+        {"temp_id", msg.temp_id},
+        {"content", msg.content},
+        {"type", msg.type},
+        {"mentions", msg.mentions},
+        {"thread_id", msg.thread_id},
+        {"reply_to", msg.reply_to},
+        {"forwarded_from", msg.forwarded_from},
+        {"created_at", msg.created_at},
+    });
+  pqxx::work txn{db.get()};
+  std::set<std::string> inserted;
+  auto ins = txn.exec_params(
+      "INSERT INTO messages (id, room_id, seq, sender_id, temp_id, content, type, mentions, "
+      "thread_id, reply_to, forwarded_from, created_at, state) "
+      "SELECT x.id, x.room_id, x.seq, x.sender_id, x.temp_id, x.content, x.type, x.mentions, "
+      "NULLIF(x.thread_id, ''), NULLIF(x.reply_to, ''), NULLIF(x.forwarded_from, ''), "
+      "'epoch'::timestamptz + x.created_at * interval '1 millisecond', 0 "
+      "FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, room_id bigint, seq bigint, "
+      "sender_id bigint, temp_id text, content text, type text, mentions bigint[], "
+      "thread_id text, reply_to text, forwarded_from text, created_at bigint) "
+      "ON CONFLICT DO NOTHING RETURNING id::text",
+      rows.dump(-1, ' ', false, json::error_handler_t::replace));
+  for (const auto& row : ins)
+    inserted.insert(row[0].as<std::string>());
+  if (inserted.size() < batch.size()) {
+    // Some rows hit a unique constraint: report the existing (sender, tempId) row, or a
+    // failure when the conflict was on (room, seq) or id.
+    json keys = json::array();
+    for (auto& msg : batch)
+      if (inserted.count(msg.id) == 0)
+        keys.push_back(json{{"sender_id", msg.sender_id}, {"temp_id", msg.temp_id}});
+    std::map<std::pair<int64_t, std::string>, chat_message> existing;
+    auto found = txn.exec_params(std::string{"SELECT "} + columns +
+                                     " FROM messages WHERE (sender_id, temp_id) IN "
+                                     "(SELECT * FROM jsonb_to_recordset($1::jsonb) AS "
+                                     "x(sender_id bigint, temp_id text))",
+                                 keys.dump(-1, ' ', false, json::error_handler_t::replace));
+    for (const auto& row : found) {
+      auto msg = read_message(row);
+      auto key = std::make_pair(msg.sender_id, msg.temp_id);
+      existing.emplace(std::move(key), std::move(msg));
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (inserted.count(batch[i].id) > 0)
+        continue;
+      auto j = existing.find(std::make_pair(batch[i].sender_id, batch[i].temp_id));
+      if (j != existing.end() && j->second.id == batch[i].id) {
+        inserted.insert(batch[i].id); // stored by an earlier attempt of the same saga
+      } else if (j != existing.end()) {
+        results[i].value.inserted = false;
+        results[i].value.existing = j->second;
+      } else {
+        results[i].error = make_error(chat_errc::store_failed,
+                                      "seq " + std::to_string(batch[i].seq) + " of room " +
+                                          std::to_string(batch[i].room_id) + " is already taken");
+      }
+    }
+  }
+  fault_registry::instance().hit(fault_point::message_insert);
+  txn.commit();
+  for (size_t i = 0; i < batch.size(); ++i)
+    if (inserted.count(batch[i].id) > 0)
+      results[i].value.inserted = true;
+  return results;
+}
+
+std::vector<item_result<bool>> finalize(db_connection& db, const std::vector<std::string>& ids) {
+  return update_by_ids(db, ids,
+                       "UPDATE messages SET state = 1, updated_at = now() "
+                       "WHERE id = ANY($1::uuid[]) AND state <> 2 RETURNING id::text",
+                       fault_point::message_finalize);
+}
+
+std::vector<item_result<bool>> remove(db_connection& db, const std::vector<std::string>& ids) {
+  return update_by_ids(db, ids,
+                       "DELETE FROM messages WHERE id = ANY($1::uuid[]) RETURNING id::text",
+                       fault_point::message_delete);
+}
+
+std::vector<item_result<bool>> mark_compensating(db_connection& db,
+                                                 const std::vector<std::string>& ids) {
+  // No fault point of its own: marking is part of compensation, whose delete is the point.
+  std::vector<item_result<bool>> results(ids.size());
+  std::vector<std::string> valid;
+  for (auto& id : ids)
+    if (is_uuid(id))
+      valid.push_back(id);
+  std::set<std::string> touched;
+  pqxx::work txn{db.get()};
+  if (!valid.empty())
+    for (const auto& row : txn.exec_params("UPDATE messages SET state = 2, updated_at = now() "
+                                           "WHERE id = ANY($1::uuid[]) RETURNING id::text",
+                                           uuid_array(valid)))
+      touched.insert(row[0].as<std::string>());
+  txn.commit();
+  for (size_t i = 0; i < ids.size(); ++i)
+    results[i].value = touched.count(ids[i]) > 0;
+  return results;
+}
+
+history_page history(db_connection& db, const history_query& query) {
+  auto limit = std::clamp<int32_t>(query.limit, 1, 1000);
+  auto before = query.before_seq > 0 ? query.before_seq : std::numeric_limits<int64_t>::max();
+  pqxx::read_transaction txn{db.get()};
+  auto order = query.newest_first ? " DESC" : " ASC";
+  auto rows = txn.exec_params(std::string{"SELECT "} + columns +
+                                  " FROM messages WHERE room_id = $1 AND seq > $2 AND seq < $3 "
+                                  "AND state = 1 ORDER BY seq" +
+                                  order + " LIMIT $4",
+                              query.room_id, query.after_seq, before, limit + 1);
+  history_page page;
+  page.messages = read_messages(rows);
+  if (page.messages.size() > static_cast<size_t>(limit)) {
+    page.has_more = true;
+    page.messages.pop_back();
+  }
+  if (query.newest_first)
+    std::reverse(page.messages.begin(), page.messages.end());
+  return page;
+}
+
+std::vector<chat_message> find(db_connection& db, int64_t sender_id, const std::string& temp_id) {
+  pqxx::read_transaction txn{db.get()};
+  return read_messages(txn.exec_params(std::string{"SELECT "} + columns +
+                                           " FROM messages WHERE sender_id = $1 AND temp_id = $2",
+                                       sender_id, temp_id));
+}
+
+room_snapshot snapshot(db_connection& db, int64_t room_id, int32_t recent) {
+  pqxx::read_transaction txn{db.get()};
+  room_snapshot result;
+  result.max_seq =
+      txn.exec_params1("SELECT coalesce(max(seq), 0) FROM messages WHERE room_id = $1", room_id)[0]
+          .as<int64_t>();
+  if (recent > 0)
+    result.recent = read_messages(
+        txn.exec_params(std::string{"SELECT "} + columns +
+                            " FROM messages WHERE room_id = $1 ORDER BY seq DESC LIMIT $2",
+                        room_id, recent));
+  result.unfinished = read_messages(
+      txn.exec_params(std::string{"SELECT "} + columns +
+                          " FROM messages WHERE room_id = $1 AND state <> 1 ORDER BY seq",
+                      room_id));
+  return result;
+}
+
+std::vector<chat_message> pending(db_connection& db, std::chrono::milliseconds min_age,
+                                  int32_t limit) {
+  pqxx::read_transaction txn{db.get()};
+  return read_messages(
+      txn.exec_params(std::string{"SELECT "} + columns +
+                          " FROM messages WHERE state <> 1 AND updated_at < now() - $1 * "
+                          "interval '1 millisecond' ORDER BY updated_at LIMIT $2",
+                      static_cast<int64_t>(min_age.count()), limit));
+}
+
+std::vector<chat_message> all_of_room(db_connection& db, int64_t room_id) {
+  pqxx::read_transaction txn{db.get()};
+  return read_messages(txn.exec_params(std::string{"SELECT "} + columns +
+                                           " FROM messages WHERE room_id = $1 ORDER BY seq",
+                                       room_id));
+}
+
+} // namespace chat::message_queries

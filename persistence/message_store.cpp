@@ -1,0 +1,77 @@
+#include "persistence/message_store.hpp"
+
+#include "persistence/message_queries.hpp"
+
+namespace chat {
+
+message_store_state::message_store_state()
+    : inserts(message_queries::insert_pending), finalizes(message_queries::finalize),
+      deletes(message_queries::remove), marks(message_queries::mark_compensating) {
+  // nop
+}
+
+std::optional<db_pool_job> message_store_state::next_job() {
+  return next_job_round_robin(turn, settings.max_batch, singles, inserts, finalizes, deletes,
+                              marks);
+}
+
+message_store_actor::behavior_type
+message_store(message_store_actor::stateful_pointer<message_store_state> self,
+              store_settings settings) {
+  self->state.settings = settings;
+  self->state.pool.start(self, settings.dsn, settings.pool_size,
+                         [self] { return self->state.next_job(); });
+  // Queues a batched write and hands work to idle workers.
+  auto batched = [self](auto& queue, auto input, auto promise) {
+    queue.push(std::move(input), promise);
+    self->state.pool.dispatch();
+    return promise;
+  };
+  // Queues a single read.
+  auto single = [self](auto query, auto promise) {
+    self->state.singles.push_back(single_job(std::move(query), promise));
+    self->state.pool.dispatch();
+    return promise;
+  };
+  return {
+      [=](insert_atom, chat_message& msg) {
+        return batched(self->state.inserts, std::move(msg),
+                       self->make_response_promise<insert_outcome>());
+      },
+      [=](finalize_atom, std::string& id) {
+        return batched(self->state.finalizes, std::move(id), self->make_response_promise<bool>());
+      },
+      [=](delete_atom, std::string& id) {
+        return batched(self->state.deletes, std::move(id), self->make_response_promise<bool>());
+      },
+      [=](mark_atom, std::string& id) {
+        return batched(self->state.marks, std::move(id), self->make_response_promise<bool>());
+      },
+      [=](history_atom, history_query query) {
+        return single([query](db_connection& db) { return message_queries::history(db, query); },
+                      self->make_response_promise<history_page>());
+      },
+      [=](find_atom, int64_t sender, std::string temp_id) {
+        return single([sender, temp_id](
+                          db_connection& db) { return message_queries::find(db, sender, temp_id); },
+                      self->make_response_promise<std::vector<chat_message>>());
+      },
+      [=](snapshot_atom, int64_t room, int32_t recent) {
+        return single(
+            [room, recent](db_connection& db) {
+              return message_queries::snapshot(db, room, recent);
+            },
+            self->make_response_promise<room_snapshot>());
+      },
+      [=](pending_atom, caf::timespan age, int32_t limit) {
+        auto min_age = std::chrono::duration_cast<std::chrono::milliseconds>(age);
+        return single(
+            [min_age, limit](db_connection& db) {
+              return message_queries::pending(db, min_age, limit);
+            },
+            self->make_response_promise<std::vector<chat_message>>());
+      },
+  };
+}
+
+} // namespace chat

@@ -1,0 +1,95 @@
+#include "protocol/metrics.hpp"
+
+namespace chat {
+
+metrics& metrics::instance() {
+  static metrics registry;
+  return registry;
+}
+
+namespace {
+
+void put(std::string& out, const char* name, const char* type, const char* help,
+         const std::atomic<int64_t>& value, const char* labels = "") {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+  out += name;
+  out += labels;
+  out += ' ';
+  out += std::to_string(value.load(std::memory_order_relaxed));
+  out += '\n';
+}
+
+void put_labeled(std::string& out, const char* name, const char* labels,
+                 const std::atomic<int64_t>& value) {
+  out += name;
+  out += labels;
+  out += ' ';
+  out += std::to_string(value.load(std::memory_order_relaxed));
+  out += '\n';
+}
+
+} // namespace
+
+std::string metrics::render_prometheus() const {
+  std::string out;
+  out.reserve(4096);
+  put(out, "chat_connections_open", "gauge", "Open WebSocket connections.", connections_open);
+  put(out, "chat_connections_total", "counter", "WebSocket connections accepted.",
+      connections_total);
+  put(out, "chat_http_requests_total", "counter", "HTTP requests served.", http_requests);
+  put(out, "chat_frames_in_total", "counter", "STOMP frames received.", frames_in);
+  put(out, "chat_frames_out_total", "counter", "STOMP frames sent.", frames_out);
+  put(out, "chat_slow_consumers_dropped_total", "counter",
+      "Connections closed because their outbound queue overflowed.", slow_consumers_dropped);
+  put(out, "chat_rate_limited_total", "counter", "Sends refused by the rate limit.", rate_limited);
+  out += "# HELP chat_messages_total Messages by outcome.\n# TYPE chat_messages_total counter\n";
+  put_labeled(out, "chat_messages_total", "{outcome=\"accepted\"}", messages_accepted);
+  put_labeled(out, "chat_messages_total", "{outcome=\"rejected\"}", messages_rejected);
+  put_labeled(out, "chat_messages_total", "{outcome=\"saved\"}", messages_saved);
+  put_labeled(out, "chat_messages_total", "{outcome=\"failed\"}", messages_failed);
+  put_labeled(out, "chat_messages_total", "{outcome=\"duplicate\"}", messages_duplicate);
+  put(out, "chat_sagas_running", "gauge", "Sagas in flight.", sagas_running);
+  out += "# HELP chat_sagas_total Sagas by final state.\n# TYPE chat_sagas_total counter\n";
+  put_labeled(out, "chat_sagas_total", "{state=\"COMPLETED\"}", sagas_completed);
+  put_labeled(out, "chat_sagas_total", "{state=\"COMPENSATED\"}", sagas_compensated);
+  put_labeled(out, "chat_sagas_total", "{state=\"FAILED\"}", sagas_failed);
+  put_labeled(out, "chat_sagas_total", "{state=\"UNDECIDED\"}", sagas_undecided);
+  put(out, "chat_saga_latency_microseconds_sum", "counter", "Sum of admission-to-SAVED latencies.",
+      saga_latency_sum_us);
+  put(out, "chat_saga_latency_microseconds_count", "counter", "Number of SAVED sagas timed.",
+      saga_latency_count);
+  put(out, "chat_rooms_active", "gauge", "Room actors active on this node.", rooms_active);
+  put(out, "chat_rooms_fenced_total", "counter", "Room actors stopped by the epoch fence.",
+      rooms_fenced);
+  put(out, "chat_room_commit_batches_total", "counter", "Room commits (transactions).",
+      room_commit_batches);
+  put(out, "chat_room_commit_messages_total", "counter", "Messages in room commits.",
+      room_commit_messages);
+  put(out, "chat_outbox_backlog", "gauge", "Unpublished outbox events (last reading).",
+      outbox_backlog);
+  put(out, "chat_outbox_published_total", "counter", "Outbox events published to Kafka.",
+      outbox_published);
+  put(out, "chat_outbox_failed_attempts_total", "counter", "Failed publication attempts.",
+      outbox_failed_attempts);
+  put(out, "chat_outbox_dead_total", "counter", "Outbox events moved to dead letters.",
+      outbox_dead);
+  put(out, "chat_outbox_publish_latency_microseconds_sum", "counter",
+      "Sum of claim-to-delivery-report latencies.", outbox_publish_latency_sum_us);
+  put(out, "chat_outbox_publish_latency_microseconds_count", "counter",
+      "Number of published events timed.", outbox_publish_latency_count);
+  put(out, "chat_recovery_forwarded_total", "counter", "Messages finished forward by recovery.",
+      recovery_forwarded);
+  put(out, "chat_recovery_aborted_total", "counter", "Messages compensated by recovery.",
+      recovery_aborted);
+  return out;
+}
+
+} // namespace chat

@@ -1,0 +1,57 @@
+// Process-wide counters for /metrics (Prometheus text format). Lock-free increments.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace chat {
+
+struct metrics {
+  // Messages.
+  std::atomic<int64_t> messages_accepted{0};
+  std::atomic<int64_t> messages_rejected{0};
+  std::atomic<int64_t> messages_saved{0};
+  std::atomic<int64_t> messages_failed{0};
+  std::atomic<int64_t> messages_duplicate{0};
+  // Sagas by final state, and currently running.
+  std::atomic<int64_t> sagas_running{0};
+  std::atomic<int64_t> sagas_completed{0};
+  std::atomic<int64_t> sagas_compensated{0};
+  std::atomic<int64_t> sagas_failed{0};
+  std::atomic<int64_t> sagas_undecided{0};
+  // Saga latency (admission to SAVED), microseconds.
+  std::atomic<int64_t> saga_latency_sum_us{0};
+  std::atomic<int64_t> saga_latency_count{0};
+  // Rooms.
+  std::atomic<int64_t> rooms_active{0};
+  std::atomic<int64_t> rooms_fenced{0};
+  std::atomic<int64_t> room_commit_batches{0};
+  std::atomic<int64_t> room_commit_messages{0};
+  // Outbox.
+  std::atomic<int64_t> outbox_published{0};
+  std::atomic<int64_t> outbox_failed_attempts{0};
+  std::atomic<int64_t> outbox_dead{0};
+  std::atomic<int64_t> outbox_backlog{0};
+  std::atomic<int64_t> outbox_publish_latency_sum_us{0};
+  std::atomic<int64_t> outbox_publish_latency_count{0};
+  // Recovery.
+  std::atomic<int64_t> recovery_forwarded{0};
+  std::atomic<int64_t> recovery_aborted{0};
+  // Gateway.
+  std::atomic<int64_t> connections_open{0};
+  std::atomic<int64_t> connections_total{0};
+  std::atomic<int64_t> frames_in{0};
+  std::atomic<int64_t> frames_out{0};
+  std::atomic<int64_t> slow_consumers_dropped{0};
+  std::atomic<int64_t> rate_limited{0};
+  std::atomic<int64_t> http_requests{0};
+
+  /// The process-wide instance.
+  static metrics& instance();
+
+  /// All counters in Prometheus text exposition format.
+  std::string render_prometheus() const;
+};
+
+} // namespace chat

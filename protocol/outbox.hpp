@@ -1,0 +1,76 @@
+// Outbox events (the rows the relay publishes to Kafka) and publication reports.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace chat {
+
+/// Event types of the `chat.events` topic.
+namespace event_type {
+constexpr const char* message_sent = "MessageSent";
+constexpr const char* message_mentioned = "MessageMentioned";
+/// A MessageSent that was published before its saga compensated; consumers undo its effect.
+constexpr const char* message_retracted = "MessageRetracted";
+} // namespace event_type
+
+struct outbox_event {
+  /// Row id in the outbox table (commit order).
+  int64_t id = 0;
+  /// UUID, the idempotency key of consumers.
+  std::string event_id;
+  std::string event_type;
+  int64_t room_id = 0;
+  /// Per-room, strictly increasing.
+  int64_t version = 0;
+  /// The message this event is about.
+  std::string message_id;
+  /// The complete Kafka value: {eventId, eventType, roomId, version, occurredAt, payload}.
+  std::string value;
+  int32_t attempts = 0;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, outbox_event& x) {
+  return f(caf::meta::type_name("chat::outbox_event"), x.id, x.event_id, x.event_type, x.room_id,
+           x.version, x.message_id, x.value, x.attempts);
+}
+
+struct publish_failure {
+  int64_t id = 0;
+  std::string reason;
+  /// True when retrying cannot help (e.g. the message is too large): dead-letter at once.
+  bool permanent = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, publish_failure& x) {
+  return f(caf::meta::type_name("chat::publish_failure"), x.id, x.reason, x.permanent);
+}
+
+/// Delivery reports for a batch of outbox events.
+struct publish_report {
+  std::vector<int64_t> published;
+  std::vector<publish_failure> failed;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, publish_report& x) {
+  return f(caf::meta::type_name("chat::publish_report"), x.published, x.failed);
+}
+
+/// Counts of the outbox, for metrics.
+struct outbox_stats {
+  /// Events not yet published.
+  int64_t backlog = 0;
+  /// Events moved to dead letters.
+  int64_t dead = 0;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, outbox_stats& x) {
+  return f(caf::meta::type_name("chat::outbox_stats"), x.backlog, x.dead);
+}
+
+} // namespace chat

@@ -1,0 +1,60 @@
+#include "protocol/type_registry.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+#include "protocol/errors.hpp"
+#include "protocol/interfaces.hpp"
+
+namespace chat {
+
+void register_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<chat_message>("chat::chat_message");
+  cfg.add_message_type<std::vector<chat_message>>("std::vector<chat::chat_message>");
+  cfg.add_message_type<insert_outcome>("chat::insert_outcome");
+  cfg.add_message_type<history_query>("chat::history_query");
+  cfg.add_message_type<history_page>("chat::history_page");
+  cfg.add_message_type<room_snapshot>("chat::room_snapshot");
+  cfg.add_message_type<user>("chat::user");
+  cfg.add_message_type<std::vector<user>>("std::vector<chat::user>");
+  cfg.add_message_type<room_member>("chat::room_member");
+  cfg.add_message_type<std::vector<room_member>>("std::vector<chat::room_member>");
+  cfg.add_message_type<room_metadata>("chat::room_metadata");
+  cfg.add_message_type<room_view>("chat::room_view");
+  cfg.add_message_type<std::vector<room_view>>("std::vector<chat::room_view>");
+  cfg.add_message_type<room_claim>("chat::room_claim");
+  cfg.add_message_type<room_commit>("chat::room_commit");
+  cfg.add_message_type<commit_result>("chat::commit_result");
+  cfg.add_message_type<resolution>("chat::resolution");
+  cfg.add_message_type<room_broadcast>("chat::room_broadcast");
+  cfg.add_message_type<status_event>("chat::status_event");
+  cfg.add_message_type<saga_outcome>("chat::saga_outcome");
+  cfg.add_message_type<saga_dead_letter>("chat::saga_dead_letter");
+  cfg.add_message_type<std::vector<saga_dead_letter>>("std::vector<chat::saga_dead_letter>");
+  cfg.add_message_type<outbox_event>("chat::outbox_event");
+  cfg.add_message_type<std::vector<outbox_event>>("std::vector<chat::outbox_event>");
+  cfg.add_message_type<publish_failure>("chat::publish_failure");
+  cfg.add_message_type<std::vector<publish_failure>>("std::vector<chat::publish_failure>");
+  cfg.add_message_type<publish_report>("chat::publish_report");
+  cfg.add_message_type<outbox_stats>("chat::outbox_stats");
+  cfg.add_message_type<sweep_report>("chat::sweep_report");
+  cfg.add_message_type<relay_stats>("chat::relay_stats");
+  cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
+  cfg.add_message_type<std::vector<std::string>>("std::vector<std::string>");
+  cfg.add_message_type<status_sink_actor>("chat::status_sink_actor");
+  cfg.add_message_type<subscriber_actor>("chat::subscriber_actor");
+  cfg.add_message_type<room_actor>("chat::room_actor");
+  cfg.add_message_type<room_manager_actor>("chat::room_manager_actor");
+  cfg.add_error_category(chat_error_category(),
+                         [](uint8_t code, caf::atom_value, const caf::message& ctx) {
+                           std::string result = "chat: ";
+                           result += to_string(static_cast<chat_errc>(code));
+                           if (ctx.match_elements<std::string>()) {
+                             result += " (";
+                             result += ctx.get_as<std::string>(0);
+                             result += ")";
+                           }
+                           return result;
+                         });
+}
+
+} // namespace chat

@@ -1,0 +1,291 @@
+#define CAF_SUITE room
+
+#include "actors/room.hpp"
+
+#include "actors/room_manager.hpp"
+#include "tests/support/actor_fixture.hpp"
+#include "tests/unit/fakes.hpp"
+
+#include "protocol/errors.hpp"
+#include "protocol/uuid.hpp"
+
+using namespace chat;
+using namespace chat::test;
+using statuses = std::vector<delivery_status>;
+
+namespace {
+
+struct fixture : actor_fixture {
+  fake_backend backend;
+  message_store_actor messages;
+  room_store_actor rooms;
+  status_sink_actor sink;
+  subscriber_actor subscriber;
+  room_settings settings;
+  std::vector<caf::actor> started;
+
+  fixture() {
+    backend.room.id = 7;
+    backend.members = {room_member{42, 0}, room_member{43, 0}};
+    messages = caf::actor_cast<message_store_actor>(sys.spawn(fake_message_store, &backend));
+    rooms = caf::actor_cast<room_store_actor>(sys.spawn(fake_room_store, &backend));
+    sink = caf::actor_cast<status_sink_actor>(sys.spawn(fake_sink, &backend));
+    subscriber = caf::actor_cast<subscriber_actor>(sys.spawn(fake_subscriber, &backend));
+    settings.idle_timeout = std::chrono::seconds(60);
+    settings.saga.step_timeout = std::chrono::seconds(5);
+    settings.saga.compensation_attempts = 2;
+    for (auto hdl : {caf::actor_cast<caf::actor>(messages), caf::actor_cast<caf::actor>(rooms),
+                     caf::actor_cast<caf::actor>(sink), caf::actor_cast<caf::actor>(subscriber)})
+      started.push_back(hdl);
+  }
+
+  ~fixture() override {
+    for (auto& hdl : started)
+      caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
+    backend.clear();
+    run_all();
+  }
+
+  room_actor spawn_room(room_manager_actor manager = {}) {
+    auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, rooms, manager});
+    started.push_back(caf::actor_cast<caf::actor>(hdl));
+    sched.run();
+    return hdl;
+  }
+
+  chat_message draft(const std::string& temp_id, int64_t sender = 42) {
+    chat_message msg;
+    msg.room_id = 7;
+    msg.sender_id = sender;
+    msg.temp_id = temp_id;
+    msg.content = "hi " + temp_id;
+    return msg;
+  }
+
+  /// Requests from the test's own actor: runs the system, then takes the reply.
+  template <class T, class Handle, class... Ts> T ask(const Handle& hdl, Ts... xs) {
+    T result{};
+    auto pending = self->request(hdl, caf::infinite, xs...);
+    sched.run();
+    pending.receive([&](T& x) { result = std::move(x); },
+                    [&](caf::error& err) { CAF_FAIL("request failed: " << sys.render(err)); });
+    return result;
+  }
+
+  /// Sends a message to the room and returns the admission reply.
+  status_event send(const room_actor& hdl, const chat_message& msg,
+                    status_sink_actor to = status_sink_actor{}) {
+    return ask<status_event>(hdl, send_atom::value, msg, to ? to : sink);
+  }
+
+  int64_t subscribe(const room_actor& hdl) {
+    return ask<int64_t>(hdl, subscribe_atom::value, subscriber);
+  }
+
+  std::vector<int64_t> broadcast_seqs() const {
+    std::vector<int64_t> result;
+    for (auto& event : backend.broadcasts)
+      result.push_back(event.seq);
+    return result;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(room_tests, fixture)
+
+CAF_TEST(messages get consecutive seqs and are delivered in order) {
+  auto hdl = spawn_room();
+  CAF_CHECK_EQUAL(subscribe(hdl), 0);
+  for (int i = 1; i <= 3; ++i) {
+    auto admission = send(hdl, draft("t" + std::to_string(i)));
+    CAF_CHECK_EQUAL(admission.status, delivery_status::processing);
+    CAF_CHECK_EQUAL(admission.seq, i);
+  }
+  sched.run();
+  CAF_CHECK_EQUAL(broadcast_seqs(), (std::vector<int64_t>{1, 2, 3}));
+  for (int i = 1; i <= 3; ++i)
+    CAF_CHECK_EQUAL(backend.statuses_of("t" + std::to_string(i)), statuses{delivery_status::saved});
+  CAF_CHECK_EQUAL(backend.room.last_seq, 3);
+}
+
+CAF_TEST(a non member is rejected without a saga) {
+  auto hdl = spawn_room();
+  auto admission = send(hdl, draft("x", 99));
+  CAF_CHECK_EQUAL(admission.status, delivery_status::failed);
+  CAF_CHECK_EQUAL(admission.error_code, "NOT_MEMBER");
+  sched.run();
+  CAF_CHECK_EQUAL(backend.count("insert"), 0u);
+}
+
+CAF_TEST(the same tempId is admitted once) {
+  auto hdl = spawn_room();
+  auto other_sink = caf::actor_cast<status_sink_actor>(sys.spawn(fake_sink, &backend));
+  started.push_back(caf::actor_cast<caf::actor>(other_sink));
+  backend.then("insert", {fake_reply::hold});
+  auto first = send(hdl, draft("dup"));
+  auto second = send(hdl, draft("dup"), other_sink);
+  CAF_CHECK_EQUAL(first.status, delivery_status::processing);
+  CAF_CHECK_EQUAL(second.status, delivery_status::processing);
+  CAF_CHECK_EQUAL(second.seq, first.seq);
+  backend.release();
+  sched.run();
+  CAF_CHECK_EQUAL(backend.count("insert"), 1u);
+  // Both senders learn that it was saved.
+  CAF_CHECK_EQUAL(backend.statuses_of("dup"),
+                  (statuses{delivery_status::saved, delivery_status::saved}));
+  auto third = send(hdl, draft("dup"));
+  CAF_CHECK_EQUAL(third.status, delivery_status::saved);
+  CAF_CHECK_EQUAL(third.seq, first.seq);
+  CAF_CHECK_EQUAL(third.persisted_id, backend.statuses.front().persisted_id);
+  sched.run();
+  CAF_CHECK_EQUAL(backend.count("insert"), 1u);
+  // Another sender's identical tempId is a different message.
+  auto other = send(hdl, draft("dup", 43));
+  CAF_CHECK_EQUAL(other.seq, first.seq + 1);
+}
+
+CAF_TEST(a later message waits for an earlier one to resolve) {
+  auto hdl = spawn_room();
+  subscribe(hdl);
+  backend.then("finalize", {fake_reply::hold});
+  for (auto temp : {"a", "b", "c"})
+    send(hdl, draft(temp));
+  sched.run();
+  // b and c are saved, but nothing is delivered before a.
+  CAF_CHECK_EQUAL(backend.statuses_of("b"), statuses{delivery_status::saved});
+  CAF_CHECK_EQUAL(backend.statuses_of("c"), statuses{delivery_status::saved});
+  CAF_CHECK(backend.broadcasts.empty());
+  backend.release();
+  sched.run();
+  CAF_CHECK_EQUAL(broadcast_seqs(), (std::vector<int64_t>{1, 2, 3}));
+}
+
+CAF_TEST(a failed message leaves a gap and does not block later ones) {
+  auto hdl = spawn_room();
+  subscribe(hdl);
+  backend.then("insert", {fake_reply::ok, fake_reply::fail, fake_reply::ok});
+  for (auto temp : {"a", "b", "c"})
+    send(hdl, draft(temp));
+  sched.run();
+  CAF_CHECK_EQUAL(backend.statuses_of("b"), statuses{delivery_status::failed});
+  CAF_CHECK_EQUAL(broadcast_seqs(), (std::vector<int64_t>{1, 3}));
+  // A failed tempId may be sent again.
+  auto retry = send(hdl, draft("b"));
+  CAF_CHECK_EQUAL(retry.status, delivery_status::processing);
+  CAF_CHECK_EQUAL(retry.seq, 4);
+  sched.run();
+  CAF_CHECK_EQUAL(backend.statuses_of("b"),
+                  (statuses{delivery_status::failed, delivery_status::saved}));
+}
+
+CAF_TEST(room commits that arrive together are batched) {
+  auto hdl = spawn_room();
+  backend.then("commit", {fake_reply::hold});
+  send(hdl, draft("a"));
+  sched.run();
+  CAF_CHECK_EQUAL(backend.calls.back(), "commit:1");
+  for (auto temp : {"b", "c", "d"})
+    send(hdl, draft(temp));
+  sched.run();
+  CAF_CHECK_EQUAL(backend.count("commit"), 1u);
+  backend.release();
+  sched.run();
+  CAF_CHECK_EQUAL(backend.count("commit"), 2u);
+  CAF_CHECK_EQUAL(backend.count("commit:2,3,4"), 1u);
+  for (auto temp : {"a", "b", "c", "d"})
+    CAF_CHECK_EQUAL(backend.statuses_of(temp), statuses{delivery_status::saved});
+}
+
+CAF_TEST(a fenced room fails its sagas and stops) {
+  auto hdl = spawn_room();
+  self->monitor(hdl);
+  backend.then("commit", {fake_reply::fenced});
+  send(hdl, draft("a"));
+  sched.run();
+  CAF_CHECK_EQUAL(backend.statuses_of("a"), statuses{delivery_status::failed});
+  CAF_CHECK_EQUAL(backend.statuses.back().error_code, "ROOM_MOVED");
+  CAF_CHECK_EQUAL(backend.count("delete"), 1u);
+  self->receive([&](caf::down_msg& msg) {
+    CAF_CHECK_EQUAL(msg.source, hdl.address());
+    CAF_CHECK_EQUAL(code_of(msg.reason), chat_errc::fenced);
+  });
+}
+
+CAF_TEST(an idle room passivates and reactivates from the store) {
+  auto manager = sys.spawn(room_manager, settings, messages, rooms);
+  started.push_back(caf::actor_cast<caf::actor>(manager));
+  auto hdl = ask<room_actor>(manager, get_atom::value, int64_t{7});
+  send(hdl, draft("a"));
+  send(hdl, draft("b"));
+  sched.run();
+  CAF_CHECK_EQUAL(backend.claims, 1);
+  self->monitor(hdl);
+  // Busy rooms stay; an untouched room passivates after its idle timeout.
+  sched.advance_time(settings.idle_timeout);
+  sched.run();
+  sched.advance_time(settings.idle_timeout);
+  sched.run();
+  self->receive([&](caf::down_msg& msg) { CAF_CHECK_EQUAL(msg.source, hdl.address()); });
+  CAF_CHECK_EQUAL(ask<int64_t>(manager, count_atom::value), 0);
+  // The next use activates a new room actor that claims the room again and continues its seqs.
+  auto again = ask<room_actor>(manager, get_atom::value, int64_t{7});
+  CAF_CHECK_NOT_EQUAL(again.address(), hdl.address());
+  auto admission = send(again, draft("c"));
+  CAF_CHECK_EQUAL(admission.seq, 3);
+  CAF_CHECK_EQUAL(backend.claims, 2);
+  // Dedupe survives passivation: the stored messages seed it.
+  auto repeat = send(again, draft("a"));
+  CAF_CHECK_EQUAL(repeat.status, delivery_status::saved);
+  CAF_CHECK_EQUAL(repeat.seq, 1);
+  sched.run();
+}
+
+CAF_TEST(a room with subscribers does not passivate) {
+  auto hdl = spawn_room();
+  subscribe(hdl);
+  sched.advance_time(settings.idle_timeout);
+  sched.run();
+  sched.advance_time(settings.idle_timeout);
+  sched.run();
+  send(hdl, draft("a"));
+  sched.run();
+  CAF_CHECK_EQUAL(backend.statuses_of("a"), statuses{delivery_status::saved});
+}
+
+CAF_TEST(activation resolves the sagas a crash left behind) {
+  chat_message committed_one = draft("old1");
+  committed_one.id = make_uuid();
+  committed_one.seq = 5;
+  chat_message lost_one = draft("old2");
+  lost_one.id = make_uuid();
+  lost_one.seq = 6;
+  backend.messages[committed_one.id] = committed_one;
+  backend.messages[lost_one.id] = lost_one;
+  backend.unfinished = {committed_one, lost_one};
+  backend.commits.insert(committed_one.id); // its room commit happened before the crash
+  auto hdl = spawn_room();
+  auto admission = send(hdl, draft("new"));
+  CAF_CHECK_EQUAL(admission.seq, 7);
+  CAF_CHECK_EQUAL(backend.messages[committed_one.id].state, message_state::committed);
+  CAF_CHECK_EQUAL(backend.messages.count(lost_one.id), 0u);
+  CAF_CHECK_EQUAL(backend.tombstones.count(lost_one.id), 1u);
+  sched.run();
+  CAF_CHECK_EQUAL(backend.statuses_of("new"), statuses{delivery_status::saved});
+}
+
+CAF_TEST(a room that does not exist fails its requests and stops) {
+  backend.then("claim", {fake_reply::not_found});
+  auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, rooms, {}});
+  bool failed = false;
+  auto pending = self->request(hdl, caf::infinite, send_atom::value, draft("a"), sink);
+  sched.run();
+  pending.receive([](status_event&) { CAF_FAIL("admitted by a room that does not exist"); },
+                  [&](caf::error& err) {
+                    failed = true;
+                    CAF_CHECK_EQUAL(code_of(err), chat_errc::not_found);
+                  });
+  CAF_CHECK(failed);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

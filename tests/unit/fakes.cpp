@@ -1,0 +1,278 @@
+#include "tests/unit/fakes.hpp"
+
+#include <algorithm>
+
+#include "protocol/errors.hpp"
+
+namespace chat::test {
+
+void fake_backend::then(const std::string& op, std::initializer_list<fake_reply> replies) {
+  auto& queue = script[op];
+  queue.insert(queue.end(), replies.begin(), replies.end());
+}
+
+void fake_backend::repeat(const std::string& op, fake_reply reply, size_t n) {
+  auto& queue = script[op];
+  queue.insert(queue.end(), n, reply);
+}
+
+fake_reply fake_backend::next(const std::string& op) {
+  auto& queue = script[op];
+  if (queue.empty())
+    return fake_reply::ok;
+  auto result = queue.front();
+  queue.pop_front();
+  return result;
+}
+
+void fake_backend::release() {
+  for (auto& addr : fakes)
+    if (auto hdl = caf::actor_cast<caf::actor>(addr))
+      caf::anon_send(hdl, run_atom::value);
+}
+
+void fake_backend::clear() {
+  hung.clear();
+  fakes.clear();
+}
+
+size_t fake_backend::count(const std::string& op) const {
+  return static_cast<size_t>(std::count_if(calls.begin(), calls.end(), [&](const std::string& c) {
+    return c.compare(0, op.size(), op) == 0;
+  }));
+}
+
+std::vector<std::string> fake_backend::call_names() const {
+  std::vector<std::string> result;
+  for (auto& call : calls)
+    result.push_back(call.substr(0, call.find(':')));
+  return result;
+}
+
+std::vector<delivery_status> fake_backend::statuses_of(const std::string& temp_id) const {
+  std::vector<delivery_status> result;
+  for (auto& status : statuses)
+    if (status.temp_id == temp_id)
+      result.push_back(status.status);
+  return result;
+}
+
+namespace {
+
+/// Answers a request per the scripted reply: `on_ok` computes the success value.
+template <class T, class Self, class OnOk>
+caf::result<T> answer(Self self, fake_reply reply, OnOk on_ok) {
+  auto& backend = *self->state.backend;
+  switch (reply) {
+  case fake_reply::fail:
+    return make_error(chat_errc::store_failed, "scripted failure");
+  case fake_reply::in_doubt:
+    return make_error(chat_errc::store_in_doubt, "scripted doubt");
+  case fake_reply::fenced:
+    return make_error(chat_errc::fenced, "scripted fence");
+  case fake_reply::not_found:
+    return make_error(chat_errc::not_found, "scripted not found");
+  case fake_reply::hang: {
+    auto promise = self->make_response_promise();
+    backend.hung.push_back([promise] {});
+    return promise;
+  }
+  case fake_reply::hold: {
+    auto promise = self->make_response_promise();
+    self->state.held.push_back([promise, on_ok]() mutable { promise.deliver(on_ok()); });
+    return promise;
+  }
+  default:
+    return on_ok();
+  }
+}
+
+std::string seqs_of(const std::vector<chat_message>& messages) {
+  std::string result;
+  for (auto& msg : messages) {
+    if (!result.empty())
+      result += ',';
+    result += std::to_string(msg.seq);
+  }
+  return result;
+}
+
+commit_result do_commit(fake_backend& backend, const std::vector<chat_message>& messages) {
+  commit_result result;
+  for (auto& msg : messages) {
+    if (backend.tombstones.count(msg.id) > 0) {
+      result.rejected.push_back(msg.id);
+      result.versions.push_back(0);
+      continue;
+    }
+    backend.commits.insert(msg.id);
+    result.versions.push_back(++backend.room.version);
+    backend.room.last_seq = std::max(backend.room.last_seq, msg.seq);
+    ++backend.room.message_count;
+  }
+  result.room = backend.room;
+  return result;
+}
+
+resolution do_resolve(fake_backend& backend, const std::string& id, bool abort) {
+  resolution result;
+  if (backend.commits.count(id) > 0 && !abort) {
+    result.committed = true;
+  } else {
+    result.removed = backend.commits.erase(id) > 0;
+    backend.tombstones.insert(id);
+  }
+  result.room = backend.room;
+  return result;
+}
+
+} // namespace
+
+namespace {
+
+/// Registers a fake with its backend and adds the release handler to its behavior.
+template <class... Handlers>
+caf::behavior make_fake(fake_actor* self, fake_backend* backend, Handlers... handlers) {
+  self->state.backend = backend;
+  backend->fakes.push_back(self->address());
+  return {
+      std::move(handlers)...,
+      [=](run_atom) {
+        auto held = std::move(self->state.held);
+        self->state.held.clear();
+        for (auto& fn : held)
+          fn();
+      },
+  };
+}
+
+} // namespace
+
+caf::behavior fake_message_store(fake_actor* self, fake_backend* backend) {
+  return make_fake(
+      self, backend,
+      [=](insert_atom, chat_message& msg) -> caf::result<insert_outcome> {
+        backend->calls.push_back("insert:" + std::to_string(msg.seq));
+        auto reply = backend->next("insert");
+        if (reply == fake_reply::duplicate)
+          return insert_outcome{false, backend->existing};
+        return answer<insert_outcome>(self, reply, [backend, msg] {
+          backend->messages[msg.id] = msg;
+          return insert_outcome{true, {}};
+        });
+      },
+      [=](finalize_atom, std::string& id) -> caf::result<bool> {
+        auto seq = backend->messages.count(id) ? backend->messages[id].seq : 0;
+        backend->calls.push_back("finalize:" + std::to_string(seq));
+        auto reply = backend->next("finalize");
+        if (reply == fake_reply::not_found)
+          return false;
+        return answer<bool>(self, reply, [backend, id] {
+          auto i = backend->messages.find(id);
+          if (i == backend->messages.end())
+            return false;
+          i->second.state = message_state::committed;
+          return true;
+        });
+      },
+      [=](delete_atom, std::string& id) -> caf::result<bool> {
+        auto seq = backend->messages.count(id) ? backend->messages[id].seq : 0;
+        backend->calls.push_back("delete:" + std::to_string(seq));
+        return answer<bool>(self, backend->next("delete"),
+                            [backend, id] { return backend->messages.erase(id) > 0; });
+      },
+      [=](mark_atom, std::string& id) -> caf::result<bool> {
+        backend->calls.push_back("mark");
+        return answer<bool>(self, backend->next("mark"), [backend, id] {
+          auto i = backend->messages.find(id);
+          if (i == backend->messages.end())
+            return false;
+          i->second.state = message_state::compensating;
+          return true;
+        });
+      },
+      [=](history_atom, history_query&) { return history_page{}; },
+      [=](find_atom, int64_t, std::string&) { return std::vector<chat_message>{}; },
+      [=](snapshot_atom, int64_t, int32_t) {
+        backend->calls.push_back("snapshot");
+        room_snapshot result;
+        result.max_seq = backend->max_seq;
+        result.unfinished = backend->unfinished;
+        for (auto& [id, msg] : backend->messages) {
+          result.max_seq = std::max(result.max_seq, msg.seq);
+          if (msg.state == message_state::committed)
+            result.recent.push_back(msg);
+        }
+        return result;
+      },
+      [=](pending_atom, caf::timespan, int32_t) { return std::vector<chat_message>{}; });
+}
+
+caf::behavior fake_room_store(fake_actor* self, fake_backend* backend) {
+  return make_fake(
+      self, backend,
+      [=](claim_atom, int64_t, std::string&) -> caf::result<room_claim> {
+        backend->calls.push_back("claim");
+        return answer<room_claim>(self, backend->next("claim"), [backend] {
+          backend->room.owner_epoch = ++backend->claims;
+          return room_claim{backend->room, backend->members};
+        });
+      },
+      [=](commit_atom, room_commit& request) -> caf::result<commit_result> {
+        backend->calls.push_back("commit:" + seqs_of(request.messages));
+        return answer<commit_result>(self, backend->next("commit"), [backend, request] {
+          return do_commit(*backend, request.messages);
+        });
+      },
+      [=](resolve_atom, int64_t, std::string& id, bool abort) -> caf::result<resolution> {
+        backend->calls.push_back(std::string{"resolve:"} + (abort ? "abort" : "decide"));
+        return answer<resolution>(self, backend->next("resolve"),
+                                  [backend, id, abort] { return do_resolve(*backend, id, abort); });
+      },
+      [=](dead_atom, saga_dead_letter& letter) -> caf::result<bool> {
+        backend->calls.push_back("dead");
+        return answer<bool>(self, backend->next("dead"), [backend, letter] {
+          backend->dead_letters.push_back(letter);
+          return true;
+        });
+      },
+      [=](dead_atom, list_atom, int32_t) { return backend->dead_letters; },
+      [=](dead_atom, resolve_atom, std::string&) { return true; },
+      [=](get_atom, int64_t) { return backend->room; },
+      [=](members_atom, int64_t) { return backend->members; });
+}
+
+caf::behavior fake_room(fake_actor* self, fake_backend* backend) {
+  return make_fake(
+      self, backend, [=](send_atom, chat_message&, status_sink_actor&) { return status_event{}; },
+      [=](commit_atom, chat_message& msg) -> caf::result<int64_t> {
+        backend->calls.push_back("commit:" + std::to_string(msg.seq));
+        auto reply = backend->next("commit");
+        if (reply == fake_reply::fenced)
+          return make_error(chat_errc::fenced, "scripted fence");
+        return answer<int64_t>(
+            self, reply, [backend, msg] { return do_commit(*backend, {msg}).versions.front(); });
+      },
+      [=](abort_atom, chat_message& msg) -> caf::result<bool> {
+        backend->calls.push_back("abort:" + std::to_string(msg.seq));
+        return answer<bool>(self, backend->next("abort"), [backend, msg] {
+          do_resolve(*backend, msg.id, true);
+          return true;
+        });
+      },
+      [=](resolved_atom, saga_outcome& outcome) { backend->outcomes.push_back(outcome); },
+      [=](subscribe_atom, subscriber_actor&) { return int64_t{0}; },
+      [=](unsubscribe_atom, subscriber_actor&) {}, [=](members_atom) {},
+      [=](get_atom) { return backend->room; }, [=](idle_atom) {});
+}
+
+caf::behavior fake_sink(fake_actor* self, fake_backend* backend) {
+  return make_fake(self, backend, [=](status_event& event) { backend->statuses.push_back(event); });
+}
+
+caf::behavior fake_subscriber(fake_actor* self, fake_backend* backend) {
+  return make_fake(self, backend,
+                   [=](room_broadcast& event) { backend->broadcasts.push_back(event); });
+}
+
+} // namespace chat::test
