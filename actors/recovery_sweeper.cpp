@@ -42,9 +42,10 @@ void end_sweep(sweeper_ptr self, const sweep_report& report) {
 }
 
 /// Decides one message: keep (finalize) if its room commit exists and `abort` is false,
-/// otherwise abort it in the rooms store and delete it. `then` runs after success.
+/// otherwise abort it in the rooms store and delete it. For a dead-lettered saga, the dead
+/// letter is resolved last.
 void decide(sweeper_ptr self, const std::shared_ptr<sweep_progress>& progress, int64_t room_id,
-            const std::string& message_id, bool abort, std::function<void()> then = {}) {
+            const std::string& message_id, bool abort, bool dead_letter = false) {
   auto& st = self->state;
   auto timeout = st.settings.request_timeout;
   progress->add();
@@ -53,26 +54,30 @@ void decide(sweeper_ptr self, const std::shared_ptr<sweep_progress>& progress, i
     ++progress->report.errors;
     progress->finish();
   };
+  auto resolved = [self, progress, message_id, timeout, failed, dead_letter](bool committed) {
+    if (committed)
+      ++progress->report.forwarded;
+    else
+      ++progress->report.aborted;
+    if (!dead_letter) {
+      progress->finish();
+      return;
+    }
+    self->request(self->state.rooms, timeout, dead_atom::value, resolve_atom::value, message_id)
+        .then([progress](bool) { progress->finish(); }, failed);
+  };
   self->request(st.rooms, timeout, resolve_atom::value, room_id, message_id, abort)
       .then(
-          [self, progress, message_id, timeout, failed, then](resolution& result) {
+          [self, message_id, timeout, failed, resolved](resolution& result) {
             auto& st = self->state;
             auto committed = result.committed;
-            auto on_done = [progress, committed, then](bool) {
-              if (committed)
-                ++progress->report.forwarded;
-              else
-                ++progress->report.aborted;
-              if (then)
-                then();
-              progress->finish();
-            };
+            auto next = [resolved, committed](bool) { resolved(committed); };
             if (committed)
               self->request(st.messages, timeout, finalize_atom::value, message_id)
-                  .then(on_done, failed);
+                  .then(next, failed);
             else
               self->request(st.messages, timeout, delete_atom::value, message_id)
-                  .then(on_done, failed);
+                  .then(next, failed);
           },
           failed);
 }
@@ -112,14 +117,8 @@ void sweep(sweeper_ptr self) {
             auto progress = std::make_shared<sweep_progress>();
             progress->on_done = [self, progress] { sweep_unfinished(self, progress->report); };
             progress->add();
-            for (auto& letter : letters) {
-              auto id = letter.message_id;
-              decide(self, progress, letter.room_id, id, true, [self, id] {
-                self->request(self->state.rooms, self->state.settings.request_timeout,
-                              dead_atom::value, resolve_atom::value, id)
-                    .then([](bool) {}, [](caf::error&) {});
-              });
-            }
+            for (auto& letter : letters)
+              decide(self, progress, letter.room_id, letter.message_id, true, true);
             progress->finish();
           },
           [self](caf::error& err) {
