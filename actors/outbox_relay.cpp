@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "persistence/notification_listener.hpp"
+#include "persistence/outbox_publisher.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/metrics.hpp"
 
@@ -13,74 +14,36 @@ namespace {
 
 using relay_ptr = outbox_relay_actor::stateful_pointer<outbox_relay_state>;
 
-void run(relay_ptr self);
-
-void spawn_producer(relay_ptr self) {
+void spawn_publisher(relay_ptr self) {
   auto& st = self->state;
-  st.producer = self->spawn<caf::detached + caf::linked>(kafka_producer, st.kafka);
+  outbox_queries::publish_options options;
+  options.max_attempts = st.settings.max_attempts;
+  options.retry_backoff =
+    std::chrono::duration_cast<std::chrono::milliseconds>(st.settings.retry_backoff);
+  st.publisher =
+    self->spawn<caf::detached + caf::linked>(outbox_publisher, st.dsn, st.kafka, options);
 }
 
-/// The batch is done; go on at once if there is more to do.
-void batch_done(relay_ptr self, bool full) {
-  auto& st = self->state;
-  st.busy = false;
-  if (full || st.again) {
-    st.again = false;
-    run(self);
-  }
-}
-
-void record(relay_ptr self, publish_report report, size_t batch_size,
-            std::chrono::steady_clock::time_point started) {
+void record(relay_ptr self, const publish_report& report) {
   auto& st = self->state;
   auto& counters = metrics::instance();
-  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
-                     std::chrono::steady_clock::now() - started)
-                     .count();
-  st.stats.last_latency_us = elapsed;
-  counters.outbox_publish_latency_sum_us += elapsed * static_cast<int64_t>(report.published.size());
-  counters.outbox_publish_latency_count += static_cast<int64_t>(report.published.size());
-  auto full = batch_size >= static_cast<size_t>(st.settings.batch) && report.failed.empty();
-  auto pending = std::make_shared<int>(2);
-  auto step_done = [self, pending, full] {
-    if (--*pending == 0)
-      batch_done(self, full);
-  };
-  auto published = std::move(report.published);
-  st.stats.published += static_cast<int64_t>(published.size());
-  counters.outbox_published += static_cast<int64_t>(published.size());
-  self->request(st.store, st.settings.request_timeout, published_atom::value, std::move(published))
-      .then([step_done](int32_t) { step_done(); },
-            [step_done](caf::error& err) {
-              // The rows come back after their lease: published twice, deduplicated downstream
-              // by eventId.
-              spdlog::warn("outbox relay: cannot mark events published: {}", describe(err));
-              step_done();
-            });
-  if (report.failed.empty()) {
-    step_done();
-    return;
-  }
-  st.stats.failed_attempts += static_cast<int64_t>(report.failed.size());
-  counters.outbox_failed_attempts += static_cast<int64_t>(report.failed.size());
-  spdlog::warn("outbox relay: {} events failed ({}), retrying later", report.failed.size(),
-               report.failed.front().reason);
-  self->request(st.store, st.settings.request_timeout, failed_atom::value, std::move(report.failed),
-                static_cast<int32_t>(st.settings.max_attempts), st.settings.retry_backoff)
-      .then(
-          [self, step_done](int32_t dead) {
-            self->state.stats.dead += dead;
-            metrics::instance().outbox_dead += dead;
-            if (dead > 0)
-              spdlog::error("outbox relay: {} events moved to dead letters", dead);
-            step_done();
-          },
-          [step_done](caf::error& err) {
-            spdlog::warn("outbox relay: cannot record failures: {}", describe(err));
-            step_done();
-          });
+  st.stats.published += report.published;
+  st.stats.failed_attempts += report.failed;
+  st.stats.dead += report.dead;
+  st.stats.last_latency_us = report.produce_latency_us;
+  counters.outbox_published += report.published;
+  counters.outbox_failed_attempts += report.failed;
+  counters.outbox_dead += report.dead;
+  counters.outbox_publish_latency_sum_us += report.produce_latency_us * report.published;
+  counters.outbox_publish_latency_count += report.published;
+  if (report.failed > 0)
+    spdlog::warn("outbox relay: {} of {} events failed ({}), retrying later", report.failed,
+                 report.claimed, report.first_error);
+  if (report.dead > 0)
+    spdlog::error("outbox relay: {} events moved to dead letters", report.dead);
 }
 
+/// Runs publication cycles while full batches come back.
 void run(relay_ptr self) {
   auto& st = self->state;
   if (st.busy) {
@@ -88,70 +51,55 @@ void run(relay_ptr self) {
     return;
   }
   st.busy = true;
-  self->request(st.store, st.settings.request_timeout, claim_atom::value,
-                static_cast<int32_t>(st.settings.batch), st.settings.node, st.settings.lease)
-      .then(
-          [self](std::vector<outbox_event>& events) {
-            auto& st = self->state;
-            if (events.empty()) {
-              batch_done(self, false);
-              return;
-            }
-            auto size = events.size();
-            auto started = std::chrono::steady_clock::now();
-            auto ids = std::make_shared<std::vector<int64_t>>();
-            for (auto& event : events)
-              ids->push_back(event.id);
-            self->request(st.producer, st.settings.request_timeout, produce_atom::value,
-                          std::move(events))
-                .then(
-                    [self, size, started](publish_report& report) {
-                      record(self, std::move(report), size, started);
-                    },
-                    [self, size, started, ids](caf::error& err) {
-                      publish_report report;
-                      for (auto id : *ids)
-                        report.failed.push_back(publish_failure{id, describe(err), false});
-                      record(self, std::move(report), size, started);
-                    });
-          },
-          [self](caf::error& err) {
-            spdlog::warn("outbox relay: claim failed: {}", describe(err));
-            self->state.busy = false;
-          });
+  st.again = false;
+  self
+    ->request(st.publisher, st.settings.request_timeout, publish_atom::value,
+              static_cast<int32_t>(st.settings.batch))
+    .then(
+      [self](publish_report& report) {
+        auto& st = self->state;
+        record(self, report);
+        st.busy = false;
+        if (st.again || report.claimed >= st.settings.batch)
+          run(self);
+      },
+      [self](caf::error& err) {
+        spdlog::warn("outbox relay: publication cycle failed: {}", describe(err));
+        self->state.busy = false;
+      });
 }
 
 } // namespace
 
 outbox_relay_actor::behavior_type
 outbox_relay(outbox_relay_actor::stateful_pointer<outbox_relay_state> self, relay_settings settings,
-             kafka_settings kafka, outbox_store_actor store, std::string listen_dsn) {
+             kafka_settings kafka, std::string dsn) {
   auto& st = self->state;
   st.settings = std::move(settings);
   st.kafka = std::move(kafka);
-  st.store = std::move(store);
-  spawn_producer(self);
-  // The producer and the listener are linked: they stop with the relay. A producer that
+  st.dsn = std::move(dsn);
+  spawn_publisher(self);
+  // The publisher and the listener are linked: they stop with the relay. A publisher that
   // crashed is replaced; any other exit message stops the relay.
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    if (msg.source == self->state.producer.address()) {
-      spdlog::warn("outbox relay: producer stopped ({}), restarting it", describe(msg.reason));
-      spawn_producer(self);
+    if (msg.source == self->state.publisher.address()) {
+      spdlog::warn("outbox relay: publisher stopped ({}), restarting it", describe(msg.reason));
+      self->state.busy = false;
+      spawn_publisher(self);
       return;
     }
     self->quit(msg.reason);
   });
-  if (!listen_dsn.empty())
-    self->spawn<caf::detached + caf::linked>(notification_listener, listen_dsn,
-                                             caf::actor_cast<outbox_relay_actor>(self));
+  self->spawn<caf::detached + caf::linked>(notification_listener, st.dsn,
+                                           caf::actor_cast<outbox_relay_actor>(self));
   self->send(self, tick_atom::value);
   return {
-      [=](wake_atom) { run(self); },
-      [=](tick_atom) {
-        run(self);
-        self->delayed_send(self, self->state.settings.poll_interval, tick_atom::value);
-      },
-      [=](stats_atom) { return self->state.stats; },
+    [=](wake_atom) { run(self); },
+    [=](tick_atom) {
+      run(self);
+      self->delayed_send(self, self->state.settings.poll_interval, tick_atom::value);
+    },
+    [=](stats_atom) { return self->state.stats; },
   };
 }
 

@@ -49,13 +49,13 @@ struct relay_settings {
   int batch = 500;
   /// Poll fallback when no notification arrives.
   caf::timespan poll_interval = std::chrono::seconds(1);
-  /// How long a claim keeps other relays away from the claimed rows.
-  caf::timespan lease = std::chrono::seconds(30);
   /// Failed attempts before an event moves to dead letters.
   int max_attempts = 10;
   /// Delay before the first retry of a failed event; doubles per attempt.
   caf::timespan retry_backoff = std::chrono::milliseconds(200);
-  caf::timespan request_timeout = std::chrono::seconds(30);
+  /// Bound of one publication cycle (claim, produce, delete); above the Kafka delivery
+  /// timeout.
+  caf::timespan request_timeout = std::chrono::seconds(60);
 };
 
 } // namespace chat

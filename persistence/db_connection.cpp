@@ -10,7 +10,7 @@ db_connection::~db_connection() = default;
 
 pqxx::connection& db_connection::get() {
   if (conn_ && !conn_->is_open())
-    conn_.reset();
+    reset();
   if (!conn_)
     conn_ = std::make_unique<pqxx::connection>(dsn_);
   return *conn_;
@@ -18,10 +18,17 @@ pqxx::connection& db_connection::get() {
 
 void db_connection::reset() {
   conn_.reset();
+  prepared_.clear();
 }
 
 bool db_connection::connected() const {
   return conn_ && conn_->is_open();
+}
+
+void db_connection::prepare(const std::string& name, const std::string& sql) {
+  auto& conn = get();
+  if (prepared_.insert(name).second)
+    conn.prepare(name, sql);
 }
 
 } // namespace chat

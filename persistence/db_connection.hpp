@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include <pqxx/connection>
@@ -21,11 +22,16 @@ public:
 
   bool connected() const;
 
+  /// Prepares `sql` as statement `name` once per physical connection (hot statements are
+  /// planned once instead of per batch). Call before starting the transaction that uses it.
+  void prepare(const std::string& name, const std::string& sql);
+
   const std::string& dsn() const { return dsn_; }
 
 private:
   std::string dsn_;
   std::unique_ptr<pqxx::connection> conn_;
+  std::set<std::string> prepared_;
 };
 
 } // namespace chat

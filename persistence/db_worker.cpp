@@ -7,40 +7,48 @@
 
 namespace chat {
 
+caf::error run_guarded(db_connection& conn, const std::function<void()>& work, bool& crashed) {
+  crashed = false;
+  try {
+    work();
+    return {};
+  } catch (const worker_crash& e) {
+    crashed = true;
+    return make_error(chat_errc::worker_crashed, e.what());
+  } catch (const store_error& e) {
+    return make_error(e.code(), e.what());
+  } catch (const pqxx::in_doubt_error& e) {
+    // The connection broke during COMMIT: the outcome is unknown to us.
+    conn.reset();
+    return make_error(chat_errc::store_in_doubt, e.what());
+  } catch (const pqxx::broken_connection& e) {
+    // Broke before COMMIT: the transaction certainly rolled back.
+    conn.reset();
+    return make_error(chat_errc::unavailable, e.what());
+  } catch (const std::exception& e) {
+    if (!conn.connected())
+      return make_error(chat_errc::unavailable, e.what());
+    return make_error(chat_errc::store_failed, e.what());
+  }
+}
+
 db_worker_actor::behavior_type db_worker(db_worker_actor::stateful_pointer<db_worker_state> self,
                                          std::string dsn) {
   self->state.connection = std::make_unique<db_connection>(std::move(dsn));
   return {
-      [=](run_atom, db_job& job) -> caf::result<bool> {
-        auto& conn = *self->state.connection;
-        try {
-          job(conn);
-          return true;
-        } catch (const worker_crash& e) {
-          spdlog::warn("{} {}: {}", self->name(), self->id(), e.what());
-          auto err = make_error(chat_errc::worker_crashed, e.what());
-          self->quit(err);
-          return err;
-        } catch (const store_error& e) {
-          return make_error(e.code(), e.what());
-        } catch (const pqxx::in_doubt_error& e) {
-          // The connection broke during COMMIT: the outcome is unknown to us.
-          conn.reset();
-          return make_error(chat_errc::store_in_doubt, e.what());
-        } catch (const pqxx::broken_connection& e) {
-          // Broke before COMMIT: the transaction certainly rolled back.
-          conn.reset();
-          return make_error(chat_errc::unavailable, e.what());
-        } catch (const pqxx::sql_error& e) {
-          if (!conn.connected())
-            return make_error(chat_errc::unavailable, e.what());
-          return make_error(chat_errc::store_failed, e.what());
-        } catch (const std::exception& e) {
-          if (!conn.connected())
-            return make_error(chat_errc::unavailable, e.what());
-          return make_error(chat_errc::store_failed, e.what());
-        }
-      },
+    [=](run_atom, db_job& job) -> caf::result<bool> {
+      auto& conn = *self->state.connection;
+      bool crashed = false;
+      auto err = run_guarded(
+        conn, [&] { job(conn); }, crashed);
+      if (crashed) {
+        spdlog::warn("{} {}: {}", self->name(), self->id(), describe(err));
+        self->quit(err);
+      }
+      if (err)
+        return err;
+      return true;
+    },
   };
 }
 

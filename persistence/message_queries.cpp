@@ -20,10 +20,14 @@ namespace {
 
 using json = nlohmann::json;
 
+/// The select list of read_message, over `messages m LEFT JOIN message_pending p`.
 constexpr const char* columns =
-    "id::text, room_id, seq, sender_id, temp_id, content, type, array_to_string(mentions, ','), "
-    "coalesce(thread_id, ''), coalesce(reply_to, ''), coalesce(forwarded_from, ''), "
-    "(extract(epoch from created_at) * 1000)::bigint, state";
+  "m.id::text, m.room_id, m.seq, m.sender_id, m.temp_id, m.content, m.type, "
+  "array_to_string(m.mentions, ','), coalesce(m.thread_id, ''), coalesce(m.reply_to, ''), "
+  "coalesce(m.forwarded_from, ''), (extract(epoch from m.created_at) * 1000)::bigint, "
+  "coalesce(p.state, 1)";
+
+constexpr const char* joined = " FROM messages m LEFT JOIN message_pending p ON p.id = m.id ";
 
 chat_message read_message(const pqxx::row& row) {
   chat_message result;
@@ -51,21 +55,27 @@ std::vector<chat_message> read_messages(const pqxx::result& rows) {
   return result;
 }
 
-/// Runs `sql` (which takes a uuid[] as $1 and returns the ids it touched) for the valid ids
-/// and reports per id whether it was touched.
-std::vector<item_result<bool>> update_by_ids(db_connection& db, const std::vector<std::string>& ids,
-                                             const char* sql, const char* fault) {
-  std::vector<item_result<bool>> results(ids.size());
-  std::vector<std::string> valid;
+std::vector<std::string> valid_ids(const std::vector<std::string>& ids) {
+  std::vector<std::string> result;
   for (auto& id : ids)
     if (is_uuid(id))
-      valid.push_back(id);
+      result.push_back(id);
+  return result;
+}
+
+/// Runs `sql` (which takes a uuid[] as $1 and returns the ids it touched) in one transaction
+/// and reports per id whether it was touched.
+std::vector<item_result<bool>> touch_ids(db_connection& db, const std::vector<std::string>& ids,
+                                         const char* sql, const char* fault) {
+  std::vector<item_result<bool>> results(ids.size());
+  auto valid = valid_ids(ids);
   std::set<std::string> touched;
   pqxx::work txn{db.get()};
   if (!valid.empty())
     for (const auto& row : txn.exec_params(sql, uuid_array(valid)))
       touched.insert(row[0].as<std::string>());
-  fault_registry::instance().hit(fault);
+  if (fault != nullptr)
+    fault_registry::instance().hit(fault);
   txn.commit();
   for (size_t i = 0; i < ids.size(); ++i)
     results[i].value = touched.count(ids[i]) > 0;
@@ -74,38 +84,43 @@ std::vector<item_result<bool>> update_by_ids(db_connection& db, const std::vecto
 
 } // namespace
 
+/// The message and its pending mark, in one statement.
+constexpr const char* insert_sql =
+  "WITH stored AS (INSERT INTO messages (id, room_id, seq, sender_id, temp_id, content, type, "
+  "mentions, thread_id, reply_to, forwarded_from, created_at) "
+  "SELECT x.id, x.room_id, x.seq, x.sender_id, x.temp_id, x.content, x.type, x.mentions, "
+  "NULLIF(x.thread_id, ''), NULLIF(x.reply_to, ''), NULLIF(x.forwarded_from, ''), "
+  "'epoch'::timestamptz + x.created_at * interval '1 millisecond' "
+  "FROM json_to_recordset($1::json) AS x(id uuid, room_id bigint, seq bigint, "
+  "sender_id bigint, temp_id text, content text, type text, mentions bigint[], "
+  "thread_id text, reply_to text, forwarded_from text, created_at bigint) "
+  "ON CONFLICT DO NOTHING RETURNING id, room_id) "
+  "INSERT INTO message_pending (id, room_id) SELECT id, room_id FROM stored RETURNING id::text";
+
 std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
                                                         const std::vector<chat_message>& batch) {
   std::vector<item_result<insert_outcome>> results(batch.size());
   json rows = json::array();
   for (auto& msg : batch)
     rows.push_back(json{
-        {"id", msg.id},
-        {"room_id", msg.room_id},
-        {"seq", msg.seq},
-        {"sender_id", msg.sender_id},
-        {"temp_id", msg.temp_id},
-        {"content", msg.content},
-        {"type", msg.type},
-        {"mentions", msg.mentions},
-        {"thread_id", msg.thread_id},
-        {"reply_to", msg.reply_to},
-        {"forwarded_from", msg.forwarded_from},
-        {"created_at", msg.created_at},
+      {"id", msg.id},
+      {"room_id", msg.room_id},
+      {"seq", msg.seq},
+      {"sender_id", msg.sender_id},
+      {"temp_id", msg.temp_id},
+      {"content", msg.content},
+      {"type", msg.type},
+      {"mentions", msg.mentions},
+      {"thread_id", msg.thread_id},
+      {"reply_to", msg.reply_to},
+      {"forwarded_from", msg.forwarded_from},
+      {"created_at", msg.created_at},
     });
+  db.prepare("insert_messages", insert_sql);
   pqxx::work txn{db.get()};
   std::set<std::string> inserted;
-  auto ins = txn.exec_params(
-      "INSERT INTO messages (id, room_id, seq, sender_id, temp_id, content, type, mentions, "
-      "thread_id, reply_to, forwarded_from, created_at, state) "
-      "SELECT x.id, x.room_id, x.seq, x.sender_id, x.temp_id, x.content, x.type, x.mentions, "
-      "NULLIF(x.thread_id, ''), NULLIF(x.reply_to, ''), NULLIF(x.forwarded_from, ''), "
-      "'epoch'::timestamptz + x.created_at * interval '1 millisecond', 0 "
-      "FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, room_id bigint, seq bigint, "
-      "sender_id bigint, temp_id text, content text, type text, mentions bigint[], "
-      "thread_id text, reply_to text, forwarded_from text, created_at bigint) "
-      "ON CONFLICT DO NOTHING RETURNING id::text",
-      rows.dump(-1, ' ', false, json::error_handler_t::replace));
+  auto ins =
+    txn.exec_prepared("insert_messages", rows.dump(-1, ' ', false, json::error_handler_t::replace));
   for (const auto& row : ins)
     inserted.insert(row[0].as<std::string>());
   if (inserted.size() < batch.size()) {
@@ -116,10 +131,10 @@ std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
       if (inserted.count(msg.id) == 0)
         keys.push_back(json{{"sender_id", msg.sender_id}, {"temp_id", msg.temp_id}});
     std::map<std::pair<int64_t, std::string>, chat_message> existing;
-    auto found = txn.exec_params(std::string{"SELECT "} + columns +
-                                     " FROM messages WHERE (sender_id, temp_id) IN "
-                                     "(SELECT * FROM jsonb_to_recordset($1::jsonb) AS "
-                                     "x(sender_id bigint, temp_id text))",
+    auto found = txn.exec_params(std::string{"SELECT "} + columns + joined +
+                                   "WHERE (m.sender_id, m.temp_id) IN "
+                                   "(SELECT * FROM json_to_recordset($1::json) AS "
+                                   "x(sender_id bigint, temp_id text))",
                                  keys.dump(-1, ' ', false, json::error_handler_t::replace));
     for (const auto& row : found) {
       auto msg = read_message(row);
@@ -138,7 +153,7 @@ std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
       } else {
         results[i].error = make_error(chat_errc::store_failed,
                                       "seq " + std::to_string(batch[i].seq) + " of room " +
-                                          std::to_string(batch[i].room_id) + " is already taken");
+                                        std::to_string(batch[i].room_id) + " is already taken");
       }
     }
   }
@@ -151,37 +166,52 @@ std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
 }
 
 std::vector<item_result<bool>> finalize(db_connection& db, const std::vector<std::string>& ids) {
-  return update_by_ids(db, ids,
-                       "UPDATE messages SET state = 1, updated_at = now() "
-                       "WHERE id = ANY($1::uuid[]) AND state <> 2 RETURNING id::text",
-                       fault_point::message_finalize);
+  std::vector<item_result<bool>> results(ids.size());
+  auto valid = valid_ids(ids);
+  std::set<std::string> done;
+  // Committing = dropping the pending mark (never for a message marked compensating).
+  db.prepare("finalize_messages", "DELETE FROM message_pending WHERE id = ANY($1::uuid[]) "
+                                  "AND state = 0 RETURNING id::text");
+  pqxx::work txn{db.get()};
+  if (!valid.empty()) {
+    for (const auto& row : txn.exec_prepared("finalize_messages", uuid_array(valid)))
+      done.insert(row[0].as<std::string>());
+    if (done.size() < valid.size()) {
+      // Finalizing twice is fine: a message without a mark is committed already.
+      std::vector<std::string> rest;
+      for (auto& id : valid)
+        if (done.count(id) == 0)
+          rest.push_back(id);
+      for (const auto& row :
+           txn.exec_params("SELECT m.id::text FROM messages m WHERE m.id = ANY($1::uuid[]) AND "
+                           "NOT EXISTS (SELECT 1 FROM message_pending p WHERE p.id = m.id)",
+                           uuid_array(rest)))
+        done.insert(row[0].as<std::string>());
+    }
+  }
+  fault_registry::instance().hit(fault_point::message_finalize);
+  txn.commit();
+  for (size_t i = 0; i < ids.size(); ++i)
+    results[i].value = done.count(ids[i]) > 0;
+  return results;
 }
 
 std::vector<item_result<bool>> remove(db_connection& db, const std::vector<std::string>& ids) {
-  return update_by_ids(db, ids,
-                       "DELETE FROM messages WHERE id = ANY($1::uuid[]) RETURNING id::text",
-                       fault_point::message_delete);
+  return touch_ids(db, ids,
+                   "WITH gone AS (DELETE FROM message_pending WHERE id = ANY($1::uuid[])) "
+                   "DELETE FROM messages WHERE id = ANY($1::uuid[]) RETURNING id::text",
+                   fault_point::message_delete);
 }
 
 std::vector<item_result<bool>> mark_compensating(db_connection& db,
                                                  const std::vector<std::string>& ids) {
   // No fault point of its own: marking is part of compensation, whose delete is the point.
-  std::vector<item_result<bool>> results(ids.size());
-  std::vector<std::string> valid;
-  for (auto& id : ids)
-    if (is_uuid(id))
-      valid.push_back(id);
-  std::set<std::string> touched;
-  pqxx::work txn{db.get()};
-  if (!valid.empty())
-    for (const auto& row : txn.exec_params("UPDATE messages SET state = 2, updated_at = now() "
-                                           "WHERE id = ANY($1::uuid[]) RETURNING id::text",
-                                           uuid_array(valid)))
-      touched.insert(row[0].as<std::string>());
-  txn.commit();
-  for (size_t i = 0; i < ids.size(); ++i)
-    results[i].value = touched.count(ids[i]) > 0;
-  return results;
+  // A message committed in the meantime gets its mark back.
+  return touch_ids(db, ids,
+                   "INSERT INTO message_pending (id, room_id, state) SELECT id, room_id, 2 "
+                   "FROM messages WHERE id = ANY($1::uuid[]) ON CONFLICT (id) DO UPDATE "
+                   "SET state = 2, updated_at = now() RETURNING id::text",
+                   nullptr);
 }
 
 history_page history(db_connection& db, const history_query& query) {
@@ -189,10 +219,10 @@ history_page history(db_connection& db, const history_query& query) {
   auto before = query.before_seq > 0 ? query.before_seq : std::numeric_limits<int64_t>::max();
   pqxx::read_transaction txn{db.get()};
   auto order = query.newest_first ? " DESC" : " ASC";
-  auto rows = txn.exec_params(std::string{"SELECT "} + columns +
-                                  " FROM messages WHERE room_id = $1 AND seq > $2 AND seq < $3 "
-                                  "AND state = 1 ORDER BY seq" +
-                                  order + " LIMIT $4",
+  auto rows = txn.exec_params(std::string{"SELECT "} + columns + joined +
+                                "WHERE m.room_id = $1 AND m.seq > $2 AND m.seq < $3 "
+                                "AND p.id IS NULL ORDER BY m.seq" +
+                                order + " LIMIT $4",
                               query.room_id, query.after_seq, before, limit + 1);
   history_page page;
   page.messages = read_messages(rows);
@@ -207,8 +237,8 @@ history_page history(db_connection& db, const history_query& query) {
 
 std::vector<chat_message> find(db_connection& db, int64_t sender_id, const std::string& temp_id) {
   pqxx::read_transaction txn{db.get()};
-  return read_messages(txn.exec_params(std::string{"SELECT "} + columns +
-                                           " FROM messages WHERE sender_id = $1 AND temp_id = $2",
+  return read_messages(txn.exec_params(std::string{"SELECT "} + columns + joined +
+                                         "WHERE m.sender_id = $1 AND m.temp_id = $2",
                                        sender_id, temp_id));
 }
 
@@ -216,35 +246,35 @@ room_snapshot snapshot(db_connection& db, int64_t room_id, int32_t recent) {
   pqxx::read_transaction txn{db.get()};
   room_snapshot result;
   result.max_seq =
-      txn.exec_params1("SELECT coalesce(max(seq), 0) FROM messages WHERE room_id = $1", room_id)[0]
-          .as<int64_t>();
+    txn.exec_params1("SELECT coalesce(max(seq), 0) FROM messages WHERE room_id = $1", room_id)[0]
+      .as<int64_t>();
   if (recent > 0)
-    result.recent = read_messages(
-        txn.exec_params(std::string{"SELECT "} + columns +
-                            " FROM messages WHERE room_id = $1 ORDER BY seq DESC LIMIT $2",
-                        room_id, recent));
-  result.unfinished = read_messages(
-      txn.exec_params(std::string{"SELECT "} + columns +
-                          " FROM messages WHERE room_id = $1 AND state <> 1 ORDER BY seq",
-                      room_id));
+    result.recent =
+      read_messages(txn.exec_params(std::string{"SELECT "} + columns + joined +
+                                      "WHERE m.room_id = $1 ORDER BY m.seq DESC LIMIT $2",
+                                    room_id, recent));
+  result.unfinished =
+    read_messages(txn.exec_params(std::string{"SELECT "} + columns +
+                                    " FROM message_pending p JOIN messages m ON m.id = p.id "
+                                    "WHERE p.room_id = $1 ORDER BY m.seq",
+                                  room_id));
   return result;
 }
 
 std::vector<chat_message> pending(db_connection& db, std::chrono::milliseconds min_age,
                                   int32_t limit) {
   pqxx::read_transaction txn{db.get()};
-  return read_messages(
-      txn.exec_params(std::string{"SELECT "} + columns +
-                          " FROM messages WHERE state <> 1 AND updated_at < now() - $1 * "
-                          "interval '1 millisecond' ORDER BY updated_at LIMIT $2",
-                      static_cast<int64_t>(min_age.count()), limit));
+  return read_messages(txn.exec_params(
+    std::string{"SELECT "} + columns +
+      " FROM message_pending p JOIN messages m ON m.id = p.id WHERE p.updated_at < now() - "
+      "$1 * interval '1 millisecond' ORDER BY p.updated_at LIMIT $2",
+    static_cast<int64_t>(min_age.count()), limit));
 }
 
 std::vector<chat_message> all_of_room(db_connection& db, int64_t room_id) {
   pqxx::read_transaction txn{db.get()};
-  return read_messages(txn.exec_params(std::string{"SELECT "} + columns +
-                                           " FROM messages WHERE room_id = $1 ORDER BY seq",
-                                       room_id));
+  return read_messages(txn.exec_params(
+    std::string{"SELECT "} + columns + joined + "WHERE m.room_id = $1 ORDER BY m.seq", room_id));
 }
 
 } // namespace chat::message_queries

@@ -1,6 +1,7 @@
 #include "persistence/message_store.hpp"
 
 #include "persistence/message_queries.hpp"
+#include "persistence/sql_util.hpp"
 
 namespace chat {
 
@@ -34,43 +35,43 @@ message_store(message_store_actor::stateful_pointer<message_store_state> self,
     return promise;
   };
   return {
-      [=](insert_atom, chat_message& msg) {
-        return batched(self->state.inserts, std::move(msg),
-                       self->make_response_promise<insert_outcome>());
-      },
-      [=](finalize_atom, std::string& id) {
-        return batched(self->state.finalizes, std::move(id), self->make_response_promise<bool>());
-      },
-      [=](delete_atom, std::string& id) {
-        return batched(self->state.deletes, std::move(id), self->make_response_promise<bool>());
-      },
-      [=](mark_atom, std::string& id) {
-        return batched(self->state.marks, std::move(id), self->make_response_promise<bool>());
-      },
-      [=](history_atom, history_query query) {
-        return single([query](db_connection& db) { return message_queries::history(db, query); },
-                      self->make_response_promise<history_page>());
-      },
-      [=](find_atom, int64_t sender, std::string temp_id) {
-        return single([sender, temp_id](
-                          db_connection& db) { return message_queries::find(db, sender, temp_id); },
-                      self->make_response_promise<std::vector<chat_message>>());
-      },
-      [=](snapshot_atom, int64_t room, int32_t recent) {
-        return single(
-            [room, recent](db_connection& db) {
-              return message_queries::snapshot(db, room, recent);
-            },
-            self->make_response_promise<room_snapshot>());
-      },
-      [=](pending_atom, caf::timespan age, int32_t limit) {
-        auto min_age = std::chrono::duration_cast<std::chrono::milliseconds>(age);
-        return single(
-            [min_age, limit](db_connection& db) {
-              return message_queries::pending(db, min_age, limit);
-            },
-            self->make_response_promise<std::vector<chat_message>>());
-      },
+    [=](insert_atom, chat_message& msg) {
+      return batched(self->state.inserts, std::move(msg),
+                     self->make_response_promise<insert_outcome>());
+    },
+    [=](finalize_atom, std::string& id) {
+      return batched(self->state.finalizes, std::move(id), self->make_response_promise<bool>());
+    },
+    [=](delete_atom, std::string& id) {
+      return batched(self->state.deletes, std::move(id), self->make_response_promise<bool>());
+    },
+    [=](mark_atom, std::string& id) {
+      return batched(self->state.marks, std::move(id), self->make_response_promise<bool>());
+    },
+    [=](history_atom, history_query query) {
+      return single([query](db_connection& db) { return message_queries::history(db, query); },
+                    self->make_response_promise<history_page>());
+    },
+    [=](find_atom, int64_t sender, std::string temp_id) {
+      return single(
+        [sender, temp_id](db_connection& db) { return message_queries::find(db, sender, temp_id); },
+        self->make_response_promise<std::vector<chat_message>>());
+    },
+    [=](snapshot_atom, int64_t room, int32_t recent) {
+      return single(
+        [room, recent](db_connection& db) { return message_queries::snapshot(db, room, recent); },
+        self->make_response_promise<room_snapshot>());
+    },
+    [=](pending_atom, caf::timespan age, int32_t limit) {
+      auto min_age = std::chrono::duration_cast<std::chrono::milliseconds>(age);
+      return single([min_age, limit](
+                      db_connection& db) { return message_queries::pending(db, min_age, limit); },
+                    self->make_response_promise<std::vector<chat_message>>());
+    },
+    [=](ping_atom) {
+      return single([](db_connection& db) { return ping(db); },
+                    self->make_response_promise<bool>());
+    },
   };
 }
 

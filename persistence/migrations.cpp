@@ -22,8 +22,9 @@ const char* to_string(database_kind x) {
 namespace {
 
 const std::vector<migration> messages_migrations{
-    {1, "messages",
-     R"sql(
+  {1, "messages and their pending marks",
+   R"sql(
+-- Rows are written once (saga step 1) and never updated; ids are time-ordered UUIDs.
 CREATE TABLE messages (
   id uuid PRIMARY KEY,
   room_id bigint NOT NULL,
@@ -37,20 +38,25 @@ CREATE TABLE messages (
   reply_to text,
   forwarded_from text,
   created_at timestamptz NOT NULL,
-  -- The saga's durable log: 0 pending, 1 committed, 2 compensating.
-  state smallint NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2)),
-  updated_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT messages_room_seq UNIQUE (room_id, seq),
   CONSTRAINT messages_sender_temp UNIQUE (sender_id, temp_id)
 );
-CREATE INDEX messages_unfinished ON messages (updated_at) WHERE state <> 1;
-CREATE INDEX messages_unfinished_room ON messages (room_id) WHERE state <> 1;
+-- The saga's durable log: a message with a row here is not committed. Saga step 1 inserts
+-- it with the message, step 3 deletes it; recovery reads it after a crash. A narrow table
+-- of live sagas, so that committing never rewrites the message row and its indexes.
+CREATE TABLE message_pending (
+  id uuid PRIMARY KEY,
+  room_id bigint NOT NULL,
+  -- 0: its saga runs; 2: compensating (recovery removes it, never finishes it).
+  state smallint NOT NULL DEFAULT 0 CHECK (state IN (0, 2)),
+  updated_at timestamptz NOT NULL DEFAULT now()
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
 )sql"},
 };
 
 const std::vector<migration> rooms_migrations{
-    {1, "users, rooms, members",
-     R"sql(
+  {1, "users, rooms, members",
+   R"sql(
 CREATE TABLE users (
   id bigserial PRIMARY KEY,
   username text NOT NULL UNIQUE,
@@ -68,29 +74,31 @@ CREATE TABLE rooms (
   -- Version of the room's last outbox event; events carry it, strictly increasing.
   version bigint NOT NULL DEFAULT 0,
   last_activity_at timestamptz NOT NULL DEFAULT now(),
-  last_message jsonb,
+  -- The message object of the client contract, as the room commit wrote it.
+  last_message json,
   owner_node text,
   -- Fence: every room write carries the epoch under which its writer claimed the room.
   owner_epoch bigint NOT NULL DEFAULT 0
-);
+) WITH (fillfactor = 70);
 CREATE TABLE room_members (
   room_id bigint NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
   user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   joined_at timestamptz NOT NULL DEFAULT now(),
   read_seq bigint NOT NULL DEFAULT 0,
   PRIMARY KEY (room_id, user_id)
-);
+) WITH (fillfactor = 70);
 CREATE INDEX room_members_user ON room_members (user_id);
 )sql"},
-    {2, "room commits, tombstones, outbox, dead letters",
-     R"sql(
--- Saga step 2: one row per message committed to its room.
+  {2, "room commits, tombstones, outbox, dead letters",
+   R"sql(
+-- Saga step 2: one row per message committed to its room (the room's log).
 CREATE TABLE room_messages (
   room_id bigint NOT NULL,
   seq bigint NOT NULL,
   message_id uuid NOT NULL UNIQUE,
   sender_id bigint NOT NULL,
-  message jsonb NOT NULL,
+  -- The message object of the client contract (also the payload of its MessageSent event).
+  message json NOT NULL,
   committed_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (room_id, seq)
 );
@@ -100,23 +108,24 @@ CREATE TABLE message_tombstones (
   room_id bigint NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+-- Events not yet published. A relay claims rows with FOR UPDATE SKIP LOCKED, holds the locks
+-- while it produces them, and deletes what Kafka acknowledged in the same transaction.
 CREATE TABLE outbox (
   id bigserial PRIMARY KEY,
-  event_id uuid NOT NULL UNIQUE,
+  event_id uuid NOT NULL,
   event_type text NOT NULL,
   room_id bigint NOT NULL,
   version bigint NOT NULL,
   message_id uuid,
-  value text NOT NULL,
+  -- The event's payload (JSON); NULL for MessageSent, whose payload is the message of its
+  -- room commit (stored once, joined when published).
+  payload text,
+  occurred_at timestamptz NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   attempts integer NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL DEFAULT now(),
-  last_error text,
-  claimed_by text,
-  claimed_until timestamptz,
-  published_at timestamptz
-);
-CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL;
+  last_error text
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000);
 CREATE INDEX outbox_message ON outbox (message_id);
 CREATE TABLE outbox_dead_letters (
   id bigint PRIMARY KEY,
@@ -130,6 +139,7 @@ CREATE TABLE outbox_dead_letters (
   last_error text,
   dead_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX outbox_dead_letters_message ON outbox_dead_letters (message_id);
 CREATE TABLE saga_dead_letters (
   message_id uuid PRIMARY KEY,
   room_id bigint NOT NULL,

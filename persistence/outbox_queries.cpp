@@ -1,28 +1,58 @@
 #include "persistence/outbox_queries.hpp"
 
-#include <algorithm>
+#include <map>
+#include <set>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "persistence/db_connection.hpp"
 #include "persistence/fault_points.hpp"
 #include "persistence/sql_util.hpp"
+#include "protocol/json_codec.hpp"
 
 namespace chat::outbox_queries {
 
-std::vector<outbox_event> claim(db_connection& db, int32_t limit, const std::string& node,
-                                std::chrono::milliseconds lease) {
+namespace {
+
+// The payload of a MessageSent is the message of its room commit (stored once).
+constexpr const char* claim_sql =
+  "SELECT o.id, o.event_id::text, o.event_type, o.room_id, o.version, "
+  "coalesce(o.message_id::text, ''), coalesce(o.payload, rm.message::text, ''), "
+  "(extract(epoch from o.occurred_at) * 1000)::bigint, o.attempts FROM outbox o "
+  "LEFT JOIN room_messages rm ON o.payload IS NULL AND rm.message_id = o.message_id "
+  "WHERE o.next_attempt_at <= now() ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED";
+
+constexpr const char* retry_sql =
+  "UPDATE outbox o SET attempts = o.attempts + 1, last_error = x.reason, "
+  "next_attempt_at = now() + $2 * interval '1 millisecond' * power(2, LEAST(o.attempts, 10)) "
+  "FROM json_to_recordset($1::json) AS x(id bigint, reason text) WHERE o.id = x.id "
+  "RETURNING o.id, o.attempts";
+
+constexpr const char* bury_sql =
+  "WITH gone AS (DELETE FROM outbox o USING json_to_recordset($1::json) AS x(id bigint) "
+  "WHERE o.id = x.id RETURNING o.id) "
+  "INSERT INTO outbox_dead_letters (id, event_id, event_type, room_id, version, message_id, "
+  "value, attempts, last_error) SELECT x.id, x.event_id, x.event_type, x.room_id, x.version, "
+  "x.message_id, x.value, x.attempts, x.last_error FROM json_to_recordset($1::json) AS "
+  "x(id bigint, event_id uuid, event_type text, room_id bigint, version bigint, "
+  "message_id uuid, value text, attempts integer, last_error text) "
+  "WHERE x.id IN (SELECT id FROM gone) ON CONFLICT DO NOTHING RETURNING id";
+
+} // namespace
+
+publish_report publish_cycle(db_connection& db, const publish_options& options,
+                             const produce_fn& produce) {
+  using json = nlohmann::json;
+  auto dump = [](const json& x) { return x.dump(-1, ' ', false, json::error_handler_t::replace); };
+  publish_report report;
+  db.prepare("claim_outbox", claim_sql);
+  db.prepare("publish_outbox", "DELETE FROM outbox WHERE id = ANY($1::bigint[])");
   pqxx::work txn{db.get()};
-  auto rows = txn.exec_params(
-      "UPDATE outbox SET claimed_by = $2, claimed_until = now() + $3 * interval '1 millisecond' "
-      "WHERE id IN (SELECT id FROM outbox WHERE published_at IS NULL AND next_attempt_at <= now() "
-      "AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY id LIMIT $1 "
-      "FOR UPDATE SKIP LOCKED) "
-      "RETURNING id, event_id::text, event_type, room_id, version, coalesce(message_id::text, ''), "
-      "value, attempts",
-      limit, node, static_cast<int64_t>(lease.count()));
-  std::vector<outbox_event> result;
-  result.reserve(rows.size());
+  auto rows = txn.exec_prepared("claim_outbox", options.batch);
+  std::vector<outbox_event> events;
+  std::vector<bool> broken; // no payload: cannot be published, ever
+  events.reserve(rows.size());
   for (const auto& row : rows) {
     outbox_event event;
     event.id = row[0].as<int64_t>();
@@ -31,64 +61,86 @@ std::vector<outbox_event> claim(db_connection& db, int32_t limit, const std::str
     event.room_id = row[3].as<int64_t>();
     event.version = row[4].as<int64_t>();
     event.message_id = row[5].as<std::string>();
-    event.value = row[6].as<std::string>();
-    event.attempts = row[7].as<int32_t>();
-    result.push_back(std::move(event));
+    auto payload = row[6].as<std::string>();
+    broken.push_back(payload.empty());
+    event.value =
+      encode_event_text(event.event_id, event.event_type, event.room_id, event.version,
+                        row[7].as<int64_t>(), payload.empty() ? std::string_view{"null"} : payload);
+    event.attempts = row[8].as<int32_t>();
+    events.push_back(std::move(event));
+  }
+  report.claimed = static_cast<int32_t>(events.size());
+  if (events.empty()) {
+    txn.commit();
+    return report;
   }
   fault_registry::instance().hit(fault_point::outbox_claim);
-  txn.commit();
-  std::sort(result.begin(), result.end(),
-            [](const outbox_event& x, const outbox_event& y) { return x.id < y.id; });
-  return result;
-}
-
-int32_t mark_published(db_connection& db, const std::vector<int64_t>& ids) {
-  if (ids.empty())
-    return 0;
-  pqxx::work txn{db.get()};
-  auto rows = txn.exec_params("UPDATE outbox SET published_at = now(), claimed_by = NULL, "
-                              "claimed_until = NULL WHERE id = ANY($1::bigint[]) "
-                              "AND published_at IS NULL RETURNING id",
-                              int_array(ids));
-  txn.commit();
-  return static_cast<int32_t>(rows.size());
-}
-
-int32_t record_failures(db_connection& db, const std::vector<publish_failure>& failures,
-                        int32_t max_attempts, std::chrono::milliseconds backoff) {
-  if (failures.empty())
-    return 0;
-  pqxx::work txn{db.get()};
-  int32_t dead = 0;
-  for (auto& failure : failures) {
-    auto rows = txn.exec_params(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = $2, claimed_by = NULL, "
-        "claimed_until = NULL, next_attempt_at = now() + $3 * interval '1 millisecond' * "
-        "power(2, LEAST(attempts, 10)) WHERE id = $1 AND published_at IS NULL RETURNING attempts",
-        failure.id, failure.reason, static_cast<int64_t>(backoff.count()));
-    if (rows.empty())
+  auto started = std::chrono::steady_clock::now();
+  std::vector<outbox_event> sendable;
+  std::vector<size_t> index;
+  for (size_t i = 0; i < events.size(); ++i)
+    if (!broken[i]) {
+      sendable.push_back(events[i]);
+      index.push_back(i);
+    }
+  std::vector<delivery> deliveries(events.size(), delivery{false, "payload missing", true});
+  if (!sendable.empty()) {
+    auto reports = produce(sendable);
+    for (size_t j = 0; j < index.size(); ++j)
+      deliveries[index[j]] =
+        j < reports.size() ? reports[j] : delivery{false, "no delivery report", false};
+  }
+  report.produce_latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count();
+  std::vector<int64_t> published;
+  json failures = json::array();
+  std::map<int64_t, size_t> failed_index;
+  std::set<int64_t> dead;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (deliveries[i].ok) {
+      published.push_back(events[i].id);
       continue;
-    if (failure.permanent || rows[0][0].as<int32_t>() >= max_attempts) {
-      txn.exec_params("INSERT INTO outbox_dead_letters (id, event_id, event_type, room_id, "
-                      "version, message_id, value, attempts, last_error) "
-                      "SELECT id, event_id, event_type, room_id, version, message_id, value, "
-                      "attempts, last_error FROM outbox WHERE id = $1 ON CONFLICT DO NOTHING",
-                      failure.id);
-      txn.exec_params("DELETE FROM outbox WHERE id = $1", failure.id);
-      ++dead;
+    }
+    if (report.first_error.empty())
+      report.first_error = deliveries[i].error;
+    failures.push_back(json{{"id", events[i].id}, {"reason", deliveries[i].error}});
+    failed_index[events[i].id] = i;
+    if (deliveries[i].permanent)
+      dead.insert(events[i].id);
+  }
+  report.published = static_cast<int32_t>(published.size());
+  report.failed = static_cast<int32_t>(failed_index.size());
+  if (!published.empty())
+    txn.exec_prepared("publish_outbox", int_array(published));
+  if (!failed_index.empty()) {
+    std::map<int64_t, int32_t> attempts;
+    for (const auto& row : txn.exec_params(retry_sql, dump(failures),
+                                           static_cast<int64_t>(options.retry_backoff.count()))) {
+      attempts[row[0].as<int64_t>()] = row[1].as<int32_t>();
+      if (row[1].as<int32_t>() >= options.max_attempts)
+        dead.insert(row[0].as<int64_t>());
+    }
+    if (!dead.empty()) {
+      json letters = json::array();
+      for (auto id : dead) {
+        auto& event = events[failed_index[id]];
+        letters.push_back(
+          json{{"id", id},
+               {"event_id", event.event_id},
+               {"event_type", event.event_type},
+               {"room_id", event.room_id},
+               {"version", event.version},
+               {"message_id", event.message_id.empty() ? json(nullptr) : json(event.message_id)},
+               {"value", event.value},
+               {"attempts", attempts[id]},
+               {"last_error", deliveries[failed_index[id]].error}});
+      }
+      report.dead = static_cast<int32_t>(txn.exec_params(bury_sql, dump(letters)).size());
     }
   }
   txn.commit();
-  return dead;
-}
-
-outbox_stats stats(db_connection& db) {
-  pqxx::read_transaction txn{db.get()};
-  outbox_stats result;
-  result.backlog =
-      txn.exec1("SELECT count(*) FROM outbox WHERE published_at IS NULL")[0].as<int64_t>();
-  result.dead = txn.exec1("SELECT count(*) FROM outbox_dead_letters")[0].as<int64_t>();
-  return result;
+  return report;
 }
 
 } // namespace chat::outbox_queries

@@ -1,12 +1,16 @@
-// SQL of the outbox: claim with FOR UPDATE SKIP LOCKED and a lease, mark published, count
-// failures, move to dead letters. Blocking; persistence workers only.
+// SQL of the outbox relay: one publication cycle is one transaction that claims a bounded
+// batch with FOR UPDATE SKIP LOCKED, hands it to Kafka, deletes what was delivered, counts
+// failed attempts and moves events past the maximum to the dead letters. Relays on several
+// nodes never publish the same row at the same time: the claim holds the rows' locks until
+// the cycle commits. Blocking; detached actors only.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <string>
+#include <functional>
 #include <vector>
 
+#include "persistence/kafka_client.hpp"
 #include "protocol/outbox.hpp"
 
 namespace chat {
@@ -15,21 +19,18 @@ class db_connection;
 
 namespace outbox_queries {
 
-/// Claims up to `limit` publishable events for `node` until now + `lease`, in id order.
-/// Rows claimed by another live lease are skipped, locked rows too (SKIP LOCKED).
-std::vector<outbox_event> claim(db_connection& db, int32_t limit, const std::string& node,
-                                std::chrono::milliseconds lease);
+struct publish_options {
+  int32_t batch = 500;
+  int32_t max_attempts = 10;
+  /// Delay of the first retry of a failed event; doubles per attempt.
+  std::chrono::milliseconds retry_backoff{200};
+};
 
-/// Marks events published; returns how many rows changed.
-int32_t mark_published(db_connection& db, const std::vector<int64_t>& ids);
+/// Produces events, one delivery report per event (the Kafka client or a test stand-in).
+using produce_fn = std::function<std::vector<delivery>(const std::vector<outbox_event>&)>;
 
-/// Counts a failed attempt per event and schedules its retry after an exponential backoff
-/// from `backoff`; events that reach `max_attempts` (or fail permanently) move to
-/// outbox_dead_letters. Returns the number of events dead-lettered.
-int32_t record_failures(db_connection& db, const std::vector<publish_failure>& failures,
-                        int32_t max_attempts, std::chrono::milliseconds backoff);
-
-outbox_stats stats(db_connection& db);
+publish_report publish_cycle(db_connection& db, const publish_options& options,
+                             const produce_fn& produce);
 
 } // namespace outbox_queries
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -28,25 +27,30 @@ std::string dump(const json& x) {
   return x.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-/// One outbox row to insert.
+/// One outbox row to insert. `payload` is the event's payload as JSON text, or empty for a
+/// MessageSent (its payload is the message of its room commit).
 void add_event(json& rows, const char* type, int64_t room_id, int64_t version,
-               const std::string& message_id, int64_t occurred_at, const json& payload) {
-  auto event_id = make_uuid();
+               const std::string& message_id, int64_t occurred_at, const std::string& payload) {
   rows.push_back(json{
-      {"event_id", event_id},
-      {"event_type", type},
-      {"version", version},
-      {"message_id", message_id},
-      {"value", encode_event(event_id, type, room_id, version, occurred_at, payload)},
+    {"event_id", make_uuid()},
+    {"event_type", type},
+    {"room_id", room_id},
+    {"version", version},
+    {"message_id", message_id},
+    {"payload", payload.empty() ? json(nullptr) : json(payload)},
+    {"occurred_at", occurred_at},
   });
 }
 
-void insert_events(pqxx::transaction_base& txn, int64_t room_id, const json& rows) {
-  txn.exec_params("INSERT INTO outbox (event_id, event_type, room_id, version, message_id, value) "
-                  "SELECT x.event_id, x.event_type, $1, x.version, x.message_id, x.value "
-                  "FROM jsonb_to_recordset($2::jsonb) AS x(event_id uuid, event_type text, "
-                  "version bigint, message_id uuid, value text)",
-                  room_id, dump(rows));
+constexpr const char* insert_events_sql =
+  "INSERT INTO outbox (event_id, event_type, room_id, version, message_id, payload, "
+  "occurred_at) SELECT x.event_id, x.event_type, x.room_id, x.version, x.message_id, "
+  "x.payload, 'epoch'::timestamptz + x.occurred_at * interval '1 millisecond' "
+  "FROM json_to_recordset($1::json) AS x(event_id uuid, event_type text, room_id bigint, "
+  "version bigint, message_id uuid, payload text, occurred_at bigint)";
+
+void insert_events(pqxx::transaction_base& txn, const json& rows) {
+  txn.exec_params(insert_events_sql, dump(rows));
 }
 
 /// Locks the room row; throws store_error(not_found) if there is none.
@@ -59,33 +63,19 @@ pqxx::row lock_room(pqxx::transaction_base& txn, int64_t room_id) {
   return rows[0];
 }
 
-commit_result commit_one(pqxx::transaction_base& txn, const room_commit& request) {
-  auto head = lock_room(txn, request.room_id);
-  auto epoch = head[1].as<int64_t>();
-  if (epoch != request.epoch)
-    throw store_error(chat_errc::fenced, "room " + std::to_string(request.room_id) +
-                                             " is owned under epoch " + std::to_string(epoch) +
-                                             ", not " + std::to_string(request.epoch));
-  auto version = head[0].as<int64_t>();
-  commit_result result;
-  result.versions.resize(request.messages.size(), 0);
-  // A message aborted by compensation or recovery must never be committed afterwards.
-  std::set<std::string> rejected;
-  {
-    std::vector<std::string> ids;
-    for (auto& msg : request.messages)
-      if (is_uuid(msg.id))
-        ids.push_back(msg.id);
-    for (const auto& row : txn.exec_params("SELECT message_id::text FROM message_tombstones "
-                                           "WHERE message_id = ANY($1::uuid[])",
-                                           uuid_array(ids)))
-      rejected.insert(row[0].as<std::string>());
-    for (auto& msg : request.messages)
-      if (!is_uuid(msg.id))
-        rejected.insert(msg.id);
-  }
+/// What a batch of room commits writes, gathered in C++ so that it is one statement.
+struct commit_rows {
   json commits = json::array();
   json events = json::array();
+  json reads = json::array();
+  json rooms = json::array();
+};
+
+/// Adds one room's commit to `rows`, its events numbered from `version` + 1, and fills its
+/// result except the room row.
+void gather(const room_commit& request, int64_t version, const std::set<std::string>& rejected,
+            commit_rows& rows, commit_result& result) {
+  result.versions.resize(request.messages.size(), 0);
   std::map<int64_t, int64_t> read_positions; // sender -> highest seq in this batch
   const chat_message* last = nullptr;
   int64_t count = 0;
@@ -97,47 +87,33 @@ commit_result commit_one(pqxx::transaction_base& txn, const room_commit& request
       continue;
     }
     ++count;
-    auto body = to_json(msg);
-    commits.push_back(
-        json{{"seq", msg.seq}, {"id", msg.id}, {"sender_id", msg.sender_id}, {"message", body}});
+    rows.commits.push_back(json{{"room_id", request.room_id},
+                                {"seq", msg.seq},
+                                {"id", msg.id},
+                                {"sender_id", msg.sender_id},
+                                {"message", to_json(msg)}});
     result.versions[i] = ++version;
-    add_event(events, event_type::message_sent, request.room_id, version, msg.id, msg.created_at,
-              body);
+    add_event(rows.events, event_type::message_sent, request.room_id, version, msg.id,
+              msg.created_at, {});
     if (!msg.mentions.empty())
-      add_event(events, event_type::message_mentioned, request.room_id, ++version, msg.id,
-                msg.created_at, mention_payload(msg));
+      add_event(rows.events, event_type::message_mentioned, request.room_id, ++version, msg.id,
+                msg.created_at, dump(mention_payload(msg)));
     auto& position = read_positions[msg.sender_id];
     position = std::max(position, msg.seq);
     if (last == nullptr || msg.seq > last->seq)
       last = &msg;
     last_activity = std::max(last_activity, msg.created_at);
   }
-  if (count > 0) {
-    txn.exec_params("INSERT INTO room_messages (room_id, seq, message_id, sender_id, message) "
-                    "SELECT $1, x.seq, x.id, x.sender_id, x.message FROM jsonb_to_recordset("
-                    "$2::jsonb) AS x(seq bigint, id uuid, sender_id bigint, message jsonb)",
-                    request.room_id, dump(commits));
-    insert_events(txn, request.room_id, events);
-    json positions = json::array();
-    for (auto& [sender, seq] : read_positions)
-      positions.push_back(json{{"user_id", sender}, {"seq", seq}});
-    txn.exec_params("UPDATE room_members m SET read_seq = GREATEST(m.read_seq, x.seq) "
-                    "FROM jsonb_to_recordset($2::jsonb) AS x(user_id bigint, seq bigint) "
-                    "WHERE m.room_id = $1 AND m.user_id = x.user_id",
-                    request.room_id, dump(positions));
-  }
-  auto row = txn.exec_params1(
-      std::string{"UPDATE rooms r SET last_seq = GREATEST(r.last_seq, $2), "
-                  "message_count = r.message_count + $3, version = $4, "
-                  "last_activity_at = GREATEST(r.last_activity_at, "
-                  "'epoch'::timestamptz + $5 * interval '1 millisecond'), "
-                  "last_message = CASE WHEN $2 >= r.last_seq AND $6 <> '' THEN $6::jsonb "
-                  "ELSE r.last_message END WHERE r.id = $1 RETURNING "} +
-          room_columns,
-      request.room_id, last != nullptr ? last->seq : 0, count, version, last_activity,
-      last != nullptr ? encode_message(*last) : std::string{});
-  result.room = read_room(row);
-  return result;
+  if (count == 0)
+    return;
+  for (auto& [sender, seq] : read_positions)
+    rows.reads.push_back(json{{"room_id", request.room_id}, {"user_id", sender}, {"seq", seq}});
+  rows.rooms.push_back(json{{"room_id", request.room_id},
+                            {"last_seq", last->seq},
+                            {"count", count},
+                            {"version", version},
+                            {"last_activity", last_activity},
+                            {"last_message", to_json(*last)}});
 }
 
 } // namespace
@@ -147,7 +123,7 @@ room_claim claim(db_connection& db, int64_t room_id, const std::string& node) {
   auto rows = txn.exec_params(std::string{"UPDATE rooms r SET owner_node = $2, "
                                           "owner_epoch = r.owner_epoch + 1 WHERE r.id = $1 "
                                           "RETURNING "} +
-                                  room_columns,
+                                room_columns,
                               room_id, node);
   if (rows.empty())
     throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
@@ -161,29 +137,104 @@ room_claim claim(db_connection& db, int64_t room_id, const std::string& node) {
   return result;
 }
 
+namespace {
+
+/// Step 3 of a batch of room commits: everything in one statement.
+const std::string commit_rooms_sql =
+  std::string{"WITH commits AS (INSERT INTO room_messages (room_id, seq, message_id, sender_id, "
+              "message) SELECT x.room_id, x.seq, x.id, x.sender_id, x.message "
+              "FROM json_to_recordset($1::json) AS x(room_id bigint, seq bigint, id uuid, "
+              "sender_id bigint, message json)), "
+              "events AS (INSERT INTO outbox (event_id, event_type, room_id, version, "
+              "message_id, payload, occurred_at) SELECT x.event_id, x.event_type, x.room_id, "
+              "x.version, x.message_id, x.payload, "
+              "'epoch'::timestamptz + x.occurred_at * interval '1 millisecond' "
+              "FROM json_to_recordset($2::json) AS x(event_id uuid, event_type text, "
+              "room_id bigint, version bigint, message_id uuid, payload text, "
+              "occurred_at bigint)), "
+              "reads AS (UPDATE room_members m SET read_seq = GREATEST(m.read_seq, x.seq) "
+              "FROM json_to_recordset($3::json) AS x(room_id bigint, user_id bigint, seq bigint) "
+              "WHERE m.room_id = x.room_id AND m.user_id = x.user_id) "
+              "UPDATE rooms r SET last_seq = GREATEST(r.last_seq, x.last_seq), "
+              "message_count = r.message_count + x.count, version = x.version, "
+              "last_activity_at = GREATEST(r.last_activity_at, "
+              "'epoch'::timestamptz + x.last_activity * interval '1 millisecond'), "
+              "last_message = CASE WHEN x.last_seq >= r.last_seq THEN x.last_message "
+              "ELSE r.last_message END "
+              "FROM json_to_recordset($4::json) AS x(room_id bigint, last_seq bigint, "
+              "count bigint, version bigint, last_activity bigint, last_message json) "
+              "WHERE r.id = x.room_id RETURNING "} +
+  room_columns;
+
+} // namespace
+
 std::vector<item_result<commit_result>> commit(db_connection& db,
                                                const std::vector<room_commit>& batch) {
   std::vector<item_result<commit_result>> results(batch.size());
-  // Lock rooms in id order so that concurrent batches never wait on each other in a cycle.
-  std::vector<size_t> order(batch.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return batch[a].room_id < batch[b].room_id; });
+  std::vector<int64_t> room_ids;
+  std::vector<std::string> message_ids;
+  for (auto& request : batch) {
+    room_ids.push_back(request.room_id);
+    for (auto& msg : request.messages)
+      if (is_uuid(msg.id))
+        message_ids.push_back(msg.id);
+  }
+  db.prepare("lock_rooms", "SELECT r.id, r.version, r.owner_epoch FROM rooms r "
+                           "WHERE r.id = ANY($1::bigint[]) ORDER BY r.id FOR UPDATE");
+  db.prepare("tombstones", "SELECT message_id::text FROM message_tombstones "
+                           "WHERE message_id = ANY($1::uuid[])");
+  db.prepare("commit_rooms", commit_rooms_sql);
   pqxx::work txn{db.get()};
-  std::vector<size_t> committed;
-  for (auto i : order) {
-    try {
-      pqxx::subtransaction sub{txn, "room_commit"};
-      results[i].value = commit_one(sub, batch[i]);
-      sub.commit();
-      committed.push_back(i);
-    } catch (const store_error& e) {
-      results[i].error = make_error(e.code(), e.what());
-    } catch (const pqxx::broken_connection&) {
-      throw;
-    } catch (const pqxx::sql_error& e) {
-      results[i].error = make_error(chat_errc::store_failed, e.what());
+  // 1. Lock every room of the batch (in id order, so that concurrent batches never wait on
+  //    each other in a cycle) and read its fence.
+  std::map<int64_t, std::pair<int64_t, int64_t>> heads; // room -> (version, epoch)
+  for (const auto& row : txn.exec_prepared("lock_rooms", int_array(room_ids)))
+    heads[row[0].as<int64_t>()] = {row[1].as<int64_t>(), row[2].as<int64_t>()};
+  // 2. Messages aborted by compensation or recovery must never be committed afterwards.
+  std::set<std::string> rejected;
+  for (const auto& row : txn.exec_prepared("tombstones", uuid_array(message_ids)))
+    rejected.insert(row[0].as<std::string>());
+  for (auto& request : batch)
+    for (auto& msg : request.messages)
+      if (!is_uuid(msg.id))
+        rejected.insert(msg.id);
+  // 3. Everything else in one statement.
+  commit_rows rows;
+  std::vector<size_t> written;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    auto& request = batch[i];
+    auto head = heads.find(request.room_id);
+    if (head == heads.end()) {
+      results[i].error = make_error(chat_errc::not_found,
+                                    "room " + std::to_string(request.room_id) + " does not exist");
+      continue;
     }
+    auto [version, epoch] = head->second;
+    if (epoch != request.epoch) {
+      results[i].error = make_error(
+        chat_errc::fenced, "room " + std::to_string(request.room_id) + " is owned under epoch " +
+                             std::to_string(epoch) + ", not " + std::to_string(request.epoch));
+      continue;
+    }
+    gather(request, version, rejected, rows, results[i].value);
+    written.push_back(i);
+  }
+  std::map<int64_t, room_metadata> updated;
+  if (!rows.rooms.empty()) {
+    auto room_rows = txn.exec_prepared("commit_rooms", dump(rows.commits), dump(rows.events),
+                                       dump(rows.reads), dump(rows.rooms));
+    for (const auto& row : room_rows) {
+      auto meta = read_room(row);
+      updated.emplace(meta.id, std::move(meta));
+    }
+  }
+  for (auto i : written) {
+    auto id = batch[i].room_id;
+    if (updated.count(id) == 0) // nothing of this room was written (all rejected)
+      updated.emplace(
+        id, read_room(txn.exec_params1(
+              std::string{"SELECT "} + room_columns + " FROM rooms r WHERE r.id = $1", id)));
+    results[i].value.room = updated[id];
   }
   fault_registry::instance().hit(fault_point::room_commit);
   txn.commit();
@@ -211,23 +262,22 @@ resolution resolve(db_connection& db, int64_t room_id, const std::string& messag
     if (!commit_row.empty()) {
       result.removed = true;
       txn.exec_params("DELETE FROM room_messages WHERE message_id = $1::uuid", message_id);
-      // Events nobody can have published yet are deleted; if one may have reached Kafka
-      // (published, or claimed by a relay right now) consumers get a retraction.
-      txn.exec_params("DELETE FROM outbox WHERE message_id = $1::uuid AND published_at IS NULL "
-                      "AND (claimed_until IS NULL OR claimed_until < now())",
-                      message_id);
-      txn.exec_params("DELETE FROM outbox_dead_letters WHERE message_id = $1::uuid", message_id);
-      auto visible = txn.exec_params1("SELECT count(*) FROM outbox WHERE message_id = $1::uuid "
-                                      "AND event_type = $2",
-                                      message_id, std::string{event_type::message_sent})[0]
-                         .as<int64_t>();
-      bool retract = visible > 0;
-      if (retract) {
+      // Events still in the outbox were never published: delete them. (A relay publishing
+      // them right now holds their row locks: this waits for its outcome.) If the
+      // MessageSent is no longer in the outbox, Kafka has it: consumers get a retraction.
+      bool sent_unpublished = false;
+      for (auto* sql : {"DELETE FROM outbox WHERE message_id = $1::uuid RETURNING event_type",
+                        "DELETE FROM outbox_dead_letters WHERE message_id = $1::uuid "
+                        "RETURNING event_type"})
+        for (const auto& row : txn.exec_params(sql, message_id))
+          if (row[0].as<std::string>() == event_type::message_sent)
+            sent_unpublished = true;
+      if (!sent_unpublished) {
         auto msg = decode_message(commit_row[0][0].as<std::string>());
         json events = json::array();
         add_event(events, event_type::message_retracted, room_id, ++version, message_id, now_ms(),
-                  msg ? retraction_payload(*msg) : json{{"messageId", message_id}});
-        insert_events(txn, room_id, events);
+                  dump(msg ? retraction_payload(*msg) : json{{"messageId", message_id}}));
+        insert_events(txn, events);
       }
       // Recompute from the remaining commits: never write back a stale copy.
       txn.exec_params("UPDATE rooms r SET last_seq = coalesce(m.max_seq, 0), "
@@ -244,7 +294,7 @@ resolution resolve(db_connection& db, int64_t room_id, const std::string& messag
   }
   if (room_exists)
     result.room = read_room(txn.exec_params1(
-        std::string{"SELECT "} + room_columns + " FROM rooms r WHERE r.id = $1", room_id));
+      std::string{"SELECT "} + room_columns + " FROM rooms r WHERE r.id = $1", room_id));
   txn.commit();
   return result;
 }
@@ -266,10 +316,10 @@ std::vector<saga_dead_letter> dead_letters(db_connection& db, int32_t limit) {
   pqxx::read_transaction txn{db.get()};
   std::vector<saga_dead_letter> result;
   for (const auto& row : txn.exec_params(
-           "SELECT message_id::text, room_id, seq, sender_id, temp_id, reason, "
-           "(extract(epoch from created_at) * 1000)::bigint, attempts FROM saga_dead_letters "
-           "WHERE resolved_at IS NULL ORDER BY created_at LIMIT $1",
-           limit)) {
+         "SELECT message_id::text, room_id, seq, sender_id, temp_id, reason, "
+         "(extract(epoch from created_at) * 1000)::bigint, attempts FROM saga_dead_letters "
+         "WHERE resolved_at IS NULL ORDER BY created_at LIMIT $1",
+         limit)) {
     saga_dead_letter letter;
     letter.message_id = row[0].as<std::string>();
     letter.room_id = row[1].as<int64_t>();
@@ -299,7 +349,7 @@ bool resolve_dead_letter(db_connection& db, const std::string& message_id) {
 room_metadata get(db_connection& db, int64_t room_id) {
   pqxx::read_transaction txn{db.get()};
   auto rows = txn.exec_params(
-      std::string{"SELECT "} + room_columns + " FROM rooms r WHERE r.id = $1", room_id);
+    std::string{"SELECT "} + room_columns + " FROM rooms r WHERE r.id = $1", room_id);
   if (rows.empty())
     throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
   return read_room(rows[0]);
@@ -312,6 +362,14 @@ std::vector<room_member> members(db_connection& db, int64_t room_id) {
                                          "WHERE room_id = $1 ORDER BY user_id",
                                          room_id))
     result.push_back(room_member{row[0].as<int64_t>(), row[1].as<int64_t>()});
+  return result;
+}
+
+outbox_stats outbox_counts(db_connection& db) {
+  pqxx::read_transaction txn{db.get()};
+  outbox_stats result;
+  result.backlog = txn.exec1("SELECT count(*) FROM outbox")[0].as<int64_t>();
+  result.dead = txn.exec1("SELECT count(*) FROM outbox_dead_letters")[0].as<int64_t>();
   return result;
 }
 

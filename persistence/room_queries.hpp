@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "persistence/item_result.hpp"
+#include "protocol/outbox.hpp"
 #include "protocol/room.hpp"
 #include "protocol/saga.hpp"
 
@@ -19,10 +20,9 @@ namespace room_queries {
 /// Increments the room's owner epoch for `node`; throws store_error(not_found).
 room_claim claim(db_connection& db, int64_t room_id, const std::string& node);
 
-/// Saga step 2 for several rooms in one transaction, each under its own savepoint: a fenced
-/// or failed room does not affect the others. Per room: lock the row, check the epoch, skip
-/// tombstoned messages, insert the room commits and outbox events, update the room and the
-/// senders' read positions.
+/// Saga step 2 for several rooms in one transaction of three statements: lock the rooms and
+/// read their epochs, find tombstoned messages, then insert the room commits and outbox
+/// events and update the rooms and the senders' read positions. A fenced room fails alone.
 std::vector<item_result<commit_result>> commit(db_connection& db,
                                                const std::vector<room_commit>& batch);
 
@@ -42,6 +42,9 @@ bool resolve_dead_letter(db_connection& db, const std::string& message_id);
 room_metadata get(db_connection& db, int64_t room_id);
 
 std::vector<room_member> members(db_connection& db, int64_t room_id);
+
+/// Events waiting in the outbox, and events in its dead letters.
+outbox_stats outbox_counts(db_connection& db);
 
 } // namespace room_queries
 

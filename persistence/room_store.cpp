@@ -1,6 +1,7 @@
 #include "persistence/room_store.hpp"
 
 #include "persistence/room_queries.hpp"
+#include "persistence/sql_util.hpp"
 
 namespace chat {
 
@@ -24,51 +25,58 @@ room_store(room_store_actor::stateful_pointer<room_store_state> self, store_sett
     return promise;
   };
   return {
-      [=](claim_atom, int64_t room, std::string node) {
-        return single(
-            [room, node](db_connection& db) { return room_queries::claim(db, room, node); },
-            self->make_response_promise<room_claim>());
-      },
-      [=](commit_atom, room_commit& request) {
-        auto promise = self->make_response_promise<commit_result>();
-        self->state.commits.push(std::move(request), promise);
-        self->state.pool.dispatch();
-        return promise;
-      },
-      [=](resolve_atom, int64_t room, std::string message_id, bool abort) {
-        return single(
-            [room, message_id, abort](db_connection& db) {
-              return room_queries::resolve(db, room, message_id, abort);
-            },
-            self->make_response_promise<resolution>());
-      },
-      [=](dead_atom, saga_dead_letter letter) {
-        return single(
-            [letter](db_connection& db) {
-              room_queries::record_dead_letter(db, letter);
-              return true;
-            },
-            self->make_response_promise<bool>());
-      },
-      [=](dead_atom, list_atom, int32_t limit) {
-        return single([limit](db_connection& db) { return room_queries::dead_letters(db, limit); },
-                      self->make_response_promise<std::vector<saga_dead_letter>>());
-      },
-      [=](dead_atom, resolve_atom, std::string message_id) {
-        return single(
-            [message_id](db_connection& db) {
-              return room_queries::resolve_dead_letter(db, message_id);
-            },
-            self->make_response_promise<bool>());
-      },
-      [=](get_atom, int64_t room) {
-        return single([room](db_connection& db) { return room_queries::get(db, room); },
-                      self->make_response_promise<room_metadata>());
-      },
-      [=](members_atom, int64_t room) {
-        return single([room](db_connection& db) { return room_queries::members(db, room); },
-                      self->make_response_promise<std::vector<room_member>>());
-      },
+    [=](claim_atom, int64_t room, std::string node) {
+      return single([room, node](db_connection& db) { return room_queries::claim(db, room, node); },
+                    self->make_response_promise<room_claim>());
+    },
+    [=](commit_atom, room_commit& request) {
+      auto promise = self->make_response_promise<commit_result>();
+      self->state.commits.push(std::move(request), promise);
+      self->state.pool.dispatch();
+      return promise;
+    },
+    [=](resolve_atom, int64_t room, std::string message_id, bool abort) {
+      return single(
+        [room, message_id, abort](db_connection& db) {
+          return room_queries::resolve(db, room, message_id, abort);
+        },
+        self->make_response_promise<resolution>());
+    },
+    [=](dead_atom, saga_dead_letter letter) {
+      return single(
+        [letter](db_connection& db) {
+          room_queries::record_dead_letter(db, letter);
+          return true;
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](dead_atom, list_atom, int32_t limit) {
+      return single([limit](db_connection& db) { return room_queries::dead_letters(db, limit); },
+                    self->make_response_promise<std::vector<saga_dead_letter>>());
+    },
+    [=](dead_atom, resolve_atom, std::string message_id) {
+      return single(
+        [message_id](db_connection& db) {
+          return room_queries::resolve_dead_letter(db, message_id);
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](get_atom, int64_t room) {
+      return single([room](db_connection& db) { return room_queries::get(db, room); },
+                    self->make_response_promise<room_metadata>());
+    },
+    [=](members_atom, int64_t room) {
+      return single([room](db_connection& db) { return room_queries::members(db, room); },
+                    self->make_response_promise<std::vector<room_member>>());
+    },
+    [=](stats_atom) {
+      return single([](db_connection& db) { return room_queries::outbox_counts(db); },
+                    self->make_response_promise<outbox_stats>());
+    },
+    [=](ping_atom) {
+      return single([](db_connection& db) { return ping(db); },
+                    self->make_response_promise<bool>());
+    },
   };
 }
 

@@ -2,7 +2,17 @@
 
 #include <charconv>
 
+#include <pqxx/pqxx>
+
+#include "persistence/db_connection.hpp"
+
 namespace chat {
+
+bool ping(db_connection& db) {
+  pqxx::nontransaction txn{db.get()};
+  txn.exec("SELECT 1");
+  return true;
+}
 
 std::string uuid_array(const std::vector<std::string>& ids) {
   std::string result = "{";

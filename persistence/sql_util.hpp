@@ -7,6 +7,11 @@
 
 namespace chat {
 
+class db_connection;
+
+/// Runs SELECT 1; throws when the database does not answer.
+bool ping(db_connection& db);
+
 /// A PostgreSQL array literal of UUIDs, e.g. "{a-b-c,d-e-f}". Callers pass validated UUIDs
 /// only (see is_uuid), so no element needs quoting.
 std::string uuid_array(const std::vector<std::string>& ids);

@@ -21,7 +21,7 @@ using resolve_atom = caf::atom_constant<caf::atom("resolve")>;
 using dead_atom = caf::atom_constant<caf::atom("dead")>;
 using published_atom = caf::atom_constant<caf::atom("published")>;
 using failed_atom = caf::atom_constant<caf::atom("failed")>;
-using produce_atom = caf::atom_constant<caf::atom("produce")>;
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using listen_atom = caf::atom_constant<caf::atom("listen")>;
 using count_atom = caf::atom_constant<caf::atom("count")>;
 
@@ -51,5 +51,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using done_atom = caf::atom_constant<caf::atom("done")>;
 
 } // namespace chat

@@ -38,117 +38,112 @@ using db_job = std::function<void(db_connection&)>;
 
 /// A detached worker that owns one connection and runs blocking jobs on it.
 using db_worker_actor = caf::typed_actor<
-    // Runs a job on this worker's connection; replies when it finished.
-    caf::replies_to<run_atom, db_job>::with<bool>>;
+  // Runs a job on this worker's connection; replies when it finished.
+  caf::replies_to<run_atom, db_job>::with<bool>>;
 
 /// The messages store (its own database): the saga's step 1 and 3 and history.
 using message_store_actor = caf::typed_actor<
-    // Stores a message marked pending (saga step 1); dedupes on (sender, tempId).
-    caf::replies_to<insert_atom, chat_message>::with<insert_outcome>,
-    // Marks a pending message committed (saga step 3); false if it does not exist.
-    caf::replies_to<finalize_atom, std::string>::with<bool>,
-    // Deletes a message by id (compensation of step 1); false if it did not exist.
-    caf::replies_to<delete_atom, std::string>::with<bool>,
-    // Marks a pending message as compensating, so that recovery never finishes it forward.
-    caf::replies_to<mark_atom, std::string>::with<bool>,
-    // Reads committed messages of a room by seq range.
-    caf::replies_to<history_atom, history_query>::with<history_page>,
-    // Finds the message of a sender with a tempId (empty vector if none).
-    caf::replies_to<find_atom, int64_t, std::string>::with<std::vector<chat_message>>,
-    // Reads what a room needs to activate: highest seq and its most recent messages.
-    caf::replies_to<snapshot_atom, int64_t, int32_t>::with<room_snapshot>,
-    // Lists messages not committed and older than the given age (for recovery).
-    caf::replies_to<pending_atom, caf::timespan, int32_t>::with<std::vector<chat_message>>>;
+  // Stores a message marked pending (saga step 1); dedupes on (sender, tempId).
+  caf::replies_to<insert_atom, chat_message>::with<insert_outcome>,
+  // Marks a pending message committed (saga step 3); false if it does not exist.
+  caf::replies_to<finalize_atom, std::string>::with<bool>,
+  // Deletes a message by id (compensation of step 1); false if it did not exist.
+  caf::replies_to<delete_atom, std::string>::with<bool>,
+  // Marks a pending message as compensating, so that recovery never finishes it forward.
+  caf::replies_to<mark_atom, std::string>::with<bool>,
+  // Reads committed messages of a room by seq range.
+  caf::replies_to<history_atom, history_query>::with<history_page>,
+  // Finds the message of a sender with a tempId (empty vector if none).
+  caf::replies_to<find_atom, int64_t, std::string>::with<std::vector<chat_message>>,
+  // Reads what a room needs to activate: highest seq and its most recent messages.
+  caf::replies_to<snapshot_atom, int64_t, int32_t>::with<room_snapshot>,
+  // Lists messages not committed and older than the given age (for recovery).
+  caf::replies_to<pending_atom, caf::timespan, int32_t>::with<std::vector<chat_message>>,
+  // Checks that the database answers.
+  caf::replies_to<ping_atom>::with<bool>>;
 
 /// The rooms store (users, rooms, members, room commits, outbox, dead letters).
 using room_store_actor = caf::typed_actor<
-    // Takes ownership of a room for a node by incrementing its owner epoch.
-    caf::replies_to<claim_atom, int64_t, std::string>::with<room_claim>,
-    // Saga step 2 for a batch of one room's messages: metadata + outbox in one transaction.
-    caf::replies_to<commit_atom, room_commit>::with<commit_result>,
-    // Decides a message under the room's row lock: keeps its commit (if any, and abort is
-    // false) or aborts it (tombstone; removes the commit and recomputes the room).
-    caf::replies_to<resolve_atom, int64_t, std::string, bool>::with<resolution>,
-    // Records a saga whose compensation failed.
-    caf::replies_to<dead_atom, saga_dead_letter>::with<bool>,
-    // Lists unresolved saga dead letters (at most the given number).
-    caf::replies_to<dead_atom, list_atom, int32_t>::with<std::vector<saga_dead_letter>>,
-    // Marks the dead letter of a message resolved.
-    caf::replies_to<dead_atom, resolve_atom, std::string>::with<bool>,
-    // Reads a room.
-    caf::replies_to<get_atom, int64_t>::with<room_metadata>,
-    // Reads a room's members with their read positions.
-    caf::replies_to<members_atom, int64_t>::with<std::vector<room_member>>>;
+  // Takes ownership of a room for a node by incrementing its owner epoch.
+  caf::replies_to<claim_atom, int64_t, std::string>::with<room_claim>,
+  // Saga step 2 for a batch of one room's messages: metadata + outbox in one transaction
+  // (commits of several rooms that arrive together share that transaction).
+  caf::replies_to<commit_atom, room_commit>::with<commit_result>,
+  // Decides a message under the room's row lock: keeps its commit (if any, and abort is
+  // false) or aborts it (tombstone; removes the commit and recomputes the room).
+  caf::replies_to<resolve_atom, int64_t, std::string, bool>::with<resolution>,
+  // Records a saga whose compensation failed.
+  caf::replies_to<dead_atom, saga_dead_letter>::with<bool>,
+  // Lists unresolved saga dead letters (at most the given number).
+  caf::replies_to<dead_atom, list_atom, int32_t>::with<std::vector<saga_dead_letter>>,
+  // Marks the dead letter of a message resolved.
+  caf::replies_to<dead_atom, resolve_atom, std::string>::with<bool>,
+  // Reads a room.
+  caf::replies_to<get_atom, int64_t>::with<room_metadata>,
+  // Reads a room's members with their read positions.
+  caf::replies_to<members_atom, int64_t>::with<std::vector<room_member>>,
+  // Counts the outbox backlog and dead events.
+  caf::replies_to<stats_atom>::with<outbox_stats>,
+  // Checks that the database answers.
+  caf::replies_to<ping_atom>::with<bool>>;
 
-/// The outbox table, as the relay uses it.
-using outbox_store_actor = caf::typed_actor<
-    // Claims up to n unpublished events for this node for the lease time (SKIP LOCKED).
-    caf::replies_to<claim_atom, int32_t, std::string,
-                    caf::timespan>::with<std::vector<outbox_event>>,
-    // Marks events published; replies with how many rows changed.
-    caf::replies_to<published_atom, std::vector<int64_t>>::with<int32_t>,
-    // Counts failed attempts (retry after the backoff); moves events past max attempts to
-    // dead letters. Replies with the number of events dead-lettered.
-    caf::replies_to<failed_atom, std::vector<publish_failure>, int32_t,
-                    caf::timespan>::with<int32_t>,
-    // Counts the backlog, published and dead events.
-    caf::replies_to<stats_atom>::with<outbox_stats>>;
-
-/// A Kafka producer (librdkafka, idempotent) on a detached thread.
-using kafka_producer_actor = caf::typed_actor<
-    // Produces a batch and waits for its delivery reports.
-    caf::replies_to<produce_atom, std::vector<outbox_event>>::with<publish_report>>;
+/// Publishes outbox events to Kafka: a detached actor that owns a rooms-database connection
+/// and the idempotent producer. One cycle claims a batch under row locks (FOR UPDATE SKIP
+/// LOCKED), produces it, deletes what was delivered and counts failures, in one transaction.
+using outbox_publisher_actor = caf::typed_actor<
+  // Runs one publication cycle of at most the given number of events.
+  caf::replies_to<publish_atom, int32_t>::with<publish_report>>;
 
 // -- actors -----------------------------------------------------------------------------------
 
 /// Whoever sends a message: receives its status events.
 using status_sink_actor = caf::typed_actor<
-    // A status of one of the sink's messages.
-    caf::reacts_to<status_event>>;
+  // A status of one of the sink's messages.
+  caf::reacts_to<status_event>>;
 
 /// Receives a room's committed messages in seq order (a node's fan-out, or a test).
 using subscriber_actor = caf::typed_actor<
-    // One committed message.
-    caf::reacts_to<room_broadcast>>;
+  // One committed message.
+  caf::reacts_to<room_broadcast>>;
 
 /// A chat room: serializes its metadata updates, admits messages, orders their delivery.
 using room_actor = caf::typed_actor<
-    // Admits a message (membership, dedupe, seq) and starts its saga; replies PROCESSING,
-    // SAVED (an earlier identical send) or FAILED (rejected).
-    caf::replies_to<send_atom, chat_message, status_sink_actor>::with<status_event>,
-    // Saga step 2: commits the message's metadata update and outbox events (batched); replies
-    // with the version of its MessageSent event.
-    caf::replies_to<commit_atom, chat_message>::with<int64_t>,
-    // Compensation of step 2: aborts the message under the row lock and recomputes the room.
-    caf::replies_to<abort_atom, chat_message>::with<bool>,
-    // A saga ended: releases delivery in seq order.
-    caf::reacts_to<resolved_atom, saga_outcome>,
-    // Subscribes to committed messages; replies with the last seq delivered before it.
-    caf::replies_to<subscribe_atom, subscriber_actor>::with<int64_t>,
-    // Ends a subscription.
-    caf::reacts_to<unsubscribe_atom, subscriber_actor>,
-    // Reloads the member list (after membership changes through REST).
-    caf::reacts_to<members_atom>,
-    // Reads the cached room metadata.
-    caf::replies_to<get_atom>::with<room_metadata>,
-    // Passivation timer.
-    caf::reacts_to<idle_atom>>;
+  // Admits a message (membership, dedupe, seq) and starts its saga; replies PROCESSING,
+  // SAVED (an earlier identical send) or FAILED (rejected).
+  caf::replies_to<send_atom, chat_message, status_sink_actor>::with<status_event>,
+  // Saga step 2: commits the message's metadata update and outbox events (batched); replies
+  // with the version of its MessageSent event.
+  caf::replies_to<commit_atom, chat_message>::with<int64_t>,
+  // Compensation of step 2: aborts the message under the row lock and recomputes the room.
+  caf::replies_to<abort_atom, chat_message>::with<bool>,
+  // A saga ended: releases delivery in seq order.
+  caf::reacts_to<resolved_atom, saga_outcome>,
+  // Subscribes to committed messages; replies with the last seq delivered before it.
+  caf::replies_to<subscribe_atom, subscriber_actor>::with<int64_t>,
+  // Ends a subscription.
+  caf::reacts_to<unsubscribe_atom, subscriber_actor>,
+  // Reloads the member list (after membership changes through REST).
+  caf::reacts_to<members_atom>,
+  // Reads the cached room metadata.
+  caf::replies_to<get_atom>::with<room_metadata>,
+  // Passivation timer.
+  caf::reacts_to<idle_atom>>;
 
 /// One message's saga: drives steps 1-3 and compensates in reverse.
 using message_saga_actor = caf::typed_actor<
-    // Backoff timer of a compensation step retry.
-    caf::reacts_to<retry_atom>>;
+  // Backoff timer of a compensation step retry.
+  caf::reacts_to<retry_atom>>;
 
 /// The rooms active on this node: activates rooms on demand and forgets passivated ones.
 using room_manager_actor = caf::typed_actor<
-    // Returns the room actor, activating it if needed.
-    caf::replies_to<get_atom, int64_t>::with<room_actor>,
-    // Tells an active room that its members changed (no-op if it is not active).
-    caf::reacts_to<members_atom, int64_t>,
-    // A room asks to passivate; the manager forgets it first (true) so it never hands it out.
-    caf::replies_to<idle_atom, int64_t>::with<bool>,
-    // Number of active rooms.
-    caf::replies_to<count_atom>::with<int64_t>>;
+  // Returns the room actor, activating it if needed.
+  caf::replies_to<get_atom, int64_t>::with<room_actor>,
+  // Tells an active room that its members changed (no-op if it is not active).
+  caf::reacts_to<members_atom, int64_t>,
+  // A room asks to passivate; the manager forgets it first (true) so it never hands it out.
+  caf::replies_to<idle_atom, int64_t>::with<bool>,
+  // Number of active rooms.
+  caf::replies_to<count_atom>::with<int64_t>>;
 
 /// Recovery counts of one sweep.
 struct sweep_report {
@@ -163,10 +158,10 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
 
 /// Finishes or compensates sagas that a crash left pending.
 using recovery_sweeper_actor = caf::typed_actor<
-    // Runs one sweep now and replies with its counts.
-    caf::replies_to<sweep_atom>::with<sweep_report>,
-    // Periodic sweep.
-    caf::reacts_to<tick_atom>>;
+  // Runs one sweep now and replies with its counts.
+  caf::replies_to<sweep_atom>::with<sweep_report>,
+  // Periodic sweep.
+  caf::reacts_to<tick_atom>>;
 
 /// Relay counters, for metrics and tests.
 struct relay_stats {
@@ -184,17 +179,17 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
 
 /// Publishes outbox events to Kafka.
 using outbox_relay_actor = caf::typed_actor<
-    // New rows were committed (LISTEN/NOTIFY).
-    caf::reacts_to<wake_atom>,
-    // Poll fallback timer.
-    caf::reacts_to<tick_atom>,
-    // Reads the relay counters.
-    caf::replies_to<stats_atom>::with<relay_stats>>;
+  // New rows were committed (LISTEN/NOTIFY).
+  caf::reacts_to<wake_atom>,
+  // Poll fallback timer.
+  caf::reacts_to<tick_atom>,
+  // Reads the relay counters.
+  caf::replies_to<stats_atom>::with<relay_stats>>;
 
 /// Waits for PostgreSQL notifications on a dedicated connection and wakes the relay.
 using notification_listener_actor = caf::typed_actor<
-    // Waits for the next notification (bounded), then schedules itself again.
-    caf::reacts_to<listen_atom>>;
+  // Waits for the next notification (bounded), then schedules itself again.
+  caf::reacts_to<listen_atom>>;
 
 } // namespace chat
 

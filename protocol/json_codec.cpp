@@ -10,15 +10,15 @@ using json = nlohmann::json;
 
 json to_json(const chat_message& x) {
   json result = {
-      {"id", x.id},
-      {"roomId", x.room_id},
-      {"seq", x.seq},
-      {"senderId", x.sender_id},
-      {"content", x.content},
-      {"type", x.type},
-      {"tempId", x.temp_id},
-      {"mentions", x.mentions},
-      {"createdAt", iso8601(x.created_at)},
+    {"id", x.id},
+    {"roomId", x.room_id},
+    {"seq", x.seq},
+    {"senderId", x.sender_id},
+    {"content", x.content},
+    {"type", x.type},
+    {"tempId", x.temp_id},
+    {"mentions", x.mentions},
+    {"createdAt", iso8601(x.created_at)},
   };
   if (!x.thread_id.empty())
     result["threadId"] = x.thread_id;
@@ -70,10 +70,10 @@ std::optional<chat_message> decode_message(std::string_view text) {
 
 json to_json(const status_event& x) {
   json result = {
-      {"roomId", x.room_id},
-      {"tempId", x.temp_id},
-      {"status", to_string(x.status)},
-      {"createdAt", iso8601(x.created_at)},
+    {"roomId", x.room_id},
+    {"tempId", x.temp_id},
+    {"status", to_string(x.status)},
+    {"createdAt", iso8601(x.created_at)},
   };
   if (!x.persisted_id.empty())
     result["persistedId"] = x.persisted_id;
@@ -99,46 +99,59 @@ json to_json(const room_view& x) {
   for (auto& p : x.participants)
     participants.push_back(to_json(p));
   return json{
-      {"id", x.room.id},
-      {"title", x.room.title},
-      {"type", x.room.type},
-      {"participants", std::move(participants)},
-      {"lastSeq", x.room.last_seq},
-      {"lastMessage", x.room.has_last_message ? to_json(x.room.last_message) : json(nullptr)},
-      {"lastActivityAt", iso8601(x.room.last_activity_at)},
-      {"unreadCount", x.unread_count},
+    {"id", x.room.id},
+    {"title", x.room.title},
+    {"type", x.room.type},
+    {"participants", std::move(participants)},
+    {"lastSeq", x.room.last_seq},
+    {"lastMessage", x.room.has_last_message ? to_json(x.room.last_message) : json(nullptr)},
+    {"lastActivityAt", iso8601(x.room.last_activity_at)},
+    {"unreadCount", x.unread_count},
   };
 }
 
 std::string encode_event(const std::string& event_id, const std::string& event_type,
                          int64_t room_id, int64_t version, int64_t occurred_at,
                          const json& payload) {
-  return json{
+  return encode_event_text(event_id, event_type, room_id, version, occurred_at,
+                           payload.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+std::string encode_event_text(const std::string& event_id, const std::string& event_type,
+                              int64_t room_id, int64_t version, int64_t occurred_at,
+                              std::string_view payload_json) {
+  auto result =
+    json{
       {"eventId", event_id},
       {"eventType", event_type},
       {"roomId", room_id},
       {"version", version},
       {"occurredAt", iso8601(occurred_at)},
-      {"payload", payload},
-  }
-      .dump();
+    }
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+  // The envelope ends with '}': append the payload member before it.
+  result.pop_back();
+  result += ",\"payload\":";
+  result += payload_json;
+  result += '}';
+  return result;
 }
 
 json mention_payload(const chat_message& x) {
   return json{
-      {"messageId", x.id},
-      {"roomId", x.room_id},
-      {"senderId", x.sender_id},
-      {"mentionedUserIds", x.mentions},
+    {"messageId", x.id},
+    {"roomId", x.room_id},
+    {"senderId", x.sender_id},
+    {"mentionedUserIds", x.mentions},
   };
 }
 
 json retraction_payload(const chat_message& x) {
   return json{
-      {"messageId", x.id},
-      {"roomId", x.room_id},
-      {"seq", x.seq},
-      {"senderId", x.sender_id},
+    {"messageId", x.id},
+    {"roomId", x.room_id},
+    {"seq", x.seq},
+    {"senderId", x.sender_id},
   };
 }
 

@@ -40,6 +40,12 @@ std::string encode_event(const std::string& event_id, const std::string& event_t
                          int64_t room_id, int64_t version, int64_t occurred_at,
                          const nlohmann::json& payload);
 
+/// The same, with the payload given as JSON text (e.g. read back from the store as it was
+/// written), spliced in without parsing it again.
+std::string encode_event_text(const std::string& event_id, const std::string& event_type,
+                              int64_t room_id, int64_t version, int64_t occurred_at,
+                              std::string_view payload_json);
+
 /// Payload of MessageMentioned: {messageId, roomId, senderId, mentionedUserIds}.
 nlohmann::json mention_payload(const chat_message& x);
 

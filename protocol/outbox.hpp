@@ -38,27 +38,25 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
            x.version, x.message_id, x.value, x.attempts);
 }
 
-struct publish_failure {
-  int64_t id = 0;
-  std::string reason;
-  /// True when retrying cannot help (e.g. the message is too large): dead-letter at once.
-  bool permanent = false;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, publish_failure& x) {
-  return f(caf::meta::type_name("chat::publish_failure"), x.id, x.reason, x.permanent);
-}
-
-/// Delivery reports for a batch of outbox events.
+/// The outcome of one publication cycle.
 struct publish_report {
-  std::vector<int64_t> published;
-  std::vector<publish_failure> failed;
+  /// Events claimed (at most the batch size).
+  int32_t claimed = 0;
+  int32_t published = 0;
+  /// Events whose attempt failed (retried later).
+  int32_t failed = 0;
+  /// Events moved to dead letters in this cycle.
+  int32_t dead = 0;
+  /// From the claim to the last delivery report (microseconds).
+  int64_t produce_latency_us = 0;
+  /// Why the first failed event failed.
+  std::string first_error;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, publish_report& x) {
-  return f(caf::meta::type_name("chat::publish_report"), x.published, x.failed);
+  return f(caf::meta::type_name("chat::publish_report"), x.claimed, x.published, x.failed, x.dead,
+           x.produce_latency_us, x.first_error);
 }
 
 /// Counts of the outbox, for metrics.

@@ -32,8 +32,6 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<saga_dead_letter>>("std::vector<chat::saga_dead_letter>");
   cfg.add_message_type<outbox_event>("chat::outbox_event");
   cfg.add_message_type<std::vector<outbox_event>>("std::vector<chat::outbox_event>");
-  cfg.add_message_type<publish_failure>("chat::publish_failure");
-  cfg.add_message_type<std::vector<publish_failure>>("std::vector<chat::publish_failure>");
   cfg.add_message_type<publish_report>("chat::publish_report");
   cfg.add_message_type<outbox_stats>("chat::outbox_stats");
   cfg.add_message_type<sweep_report>("chat::sweep_report");

@@ -1,5 +1,6 @@
 #include "protocol/uuid.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <random>
 
@@ -9,10 +10,11 @@ std::string make_uuid() {
   // Ids only need to be unique, not secret: a per-thread generator seeded from the OS is
   // enough and keeps this off any lock.
   thread_local std::mt19937_64 engine{std::random_device{}()};
-  uint64_t hi = engine();
-  uint64_t lo = engine();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL; // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; // variant 1
+  auto millis = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+  uint64_t hi = (millis << 16) | 0x7000 | (engine() & 0x0fff);              // version 7
+  uint64_t lo = (engine() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; // variant 1
   static constexpr char digits[] = "0123456789abcdef";
   std::string result;
   result.reserve(36);

@@ -136,13 +136,13 @@ caf::behavior make_fake(fake_actor* self, fake_backend* backend, Handlers... han
   self->state.backend = backend;
   backend->fakes.push_back(self->address());
   return {
-      std::move(handlers)...,
-      [=](run_atom) {
-        auto held = std::move(self->state.held);
-        self->state.held.clear();
-        for (auto& fn : held)
-          fn();
-      },
+    std::move(handlers)...,
+    [=](run_atom) {
+      auto held = std::move(self->state.held);
+      self->state.held.clear();
+      for (auto& fn : held)
+        fn();
+    },
   };
 }
 
@@ -150,120 +150,122 @@ caf::behavior make_fake(fake_actor* self, fake_backend* backend, Handlers... han
 
 caf::behavior fake_message_store(fake_actor* self, fake_backend* backend) {
   return make_fake(
-      self, backend,
-      [=](insert_atom, chat_message& msg) -> caf::result<insert_outcome> {
-        backend->calls.push_back("insert:" + std::to_string(msg.seq));
-        auto reply = backend->next("insert");
-        if (reply == fake_reply::duplicate)
-          return insert_outcome{false, backend->existing};
-        return answer<insert_outcome>(self, reply, [backend, msg] {
-          backend->messages[msg.id] = msg;
-          return insert_outcome{true, {}};
-        });
-      },
-      [=](finalize_atom, std::string& id) -> caf::result<bool> {
-        auto seq = backend->messages.count(id) ? backend->messages[id].seq : 0;
-        backend->calls.push_back("finalize:" + std::to_string(seq));
-        auto reply = backend->next("finalize");
-        if (reply == fake_reply::not_found)
+    self, backend,
+    [=](insert_atom, chat_message& msg) -> caf::result<insert_outcome> {
+      backend->calls.push_back("insert:" + std::to_string(msg.seq));
+      auto reply = backend->next("insert");
+      if (reply == fake_reply::duplicate)
+        return insert_outcome{false, backend->existing};
+      return answer<insert_outcome>(self, reply, [backend, msg] {
+        backend->messages[msg.id] = msg;
+        return insert_outcome{true, {}};
+      });
+    },
+    [=](finalize_atom, std::string& id) -> caf::result<bool> {
+      auto seq = backend->messages.count(id) ? backend->messages[id].seq : 0;
+      backend->calls.push_back("finalize:" + std::to_string(seq));
+      auto reply = backend->next("finalize");
+      if (reply == fake_reply::not_found)
+        return false;
+      return answer<bool>(self, reply, [backend, id] {
+        auto i = backend->messages.find(id);
+        if (i == backend->messages.end())
           return false;
-        return answer<bool>(self, reply, [backend, id] {
-          auto i = backend->messages.find(id);
-          if (i == backend->messages.end())
-            return false;
-          i->second.state = message_state::committed;
-          return true;
-        });
-      },
-      [=](delete_atom, std::string& id) -> caf::result<bool> {
-        auto seq = backend->messages.count(id) ? backend->messages[id].seq : 0;
-        backend->calls.push_back("delete:" + std::to_string(seq));
-        return answer<bool>(self, backend->next("delete"),
-                            [backend, id] { return backend->messages.erase(id) > 0; });
-      },
-      [=](mark_atom, std::string& id) -> caf::result<bool> {
-        backend->calls.push_back("mark");
-        return answer<bool>(self, backend->next("mark"), [backend, id] {
-          auto i = backend->messages.find(id);
-          if (i == backend->messages.end())
-            return false;
-          i->second.state = message_state::compensating;
-          return true;
-        });
-      },
-      [=](history_atom, history_query&) { return history_page{}; },
-      [=](find_atom, int64_t, std::string&) { return std::vector<chat_message>{}; },
-      [=](snapshot_atom, int64_t, int32_t) {
-        backend->calls.push_back("snapshot");
-        room_snapshot result;
-        result.max_seq = backend->max_seq;
-        result.unfinished = backend->unfinished;
-        for (auto& [id, msg] : backend->messages) {
-          result.max_seq = std::max(result.max_seq, msg.seq);
-          if (msg.state == message_state::committed)
-            result.recent.push_back(msg);
-        }
-        return result;
-      },
-      [=](pending_atom, caf::timespan, int32_t) { return std::vector<chat_message>{}; });
+        i->second.state = message_state::committed;
+        return true;
+      });
+    },
+    [=](delete_atom, std::string& id) -> caf::result<bool> {
+      auto seq = backend->messages.count(id) ? backend->messages[id].seq : 0;
+      backend->calls.push_back("delete:" + std::to_string(seq));
+      return answer<bool>(self, backend->next("delete"),
+                          [backend, id] { return backend->messages.erase(id) > 0; });
+    },
+    [=](mark_atom, std::string& id) -> caf::result<bool> {
+      backend->calls.push_back("mark");
+      return answer<bool>(self, backend->next("mark"), [backend, id] {
+        auto i = backend->messages.find(id);
+        if (i == backend->messages.end())
+          return false;
+        i->second.state = message_state::compensating;
+        return true;
+      });
+    },
+    [=](history_atom, history_query&) { return history_page{}; },
+    [=](find_atom, int64_t, std::string&) { return std::vector<chat_message>{}; },
+    [=](snapshot_atom, int64_t, int32_t) {
+      backend->calls.push_back("snapshot");
+      room_snapshot result;
+      result.max_seq = backend->max_seq;
+      result.unfinished = backend->unfinished;
+      for (auto& [id, msg] : backend->messages) {
+        result.max_seq = std::max(result.max_seq, msg.seq);
+        if (msg.state == message_state::committed)
+          result.recent.push_back(msg);
+      }
+      return result;
+    },
+    [=](pending_atom, caf::timespan, int32_t) { return std::vector<chat_message>{}; },
+    [=](ping_atom) { return true; });
 }
 
 caf::behavior fake_room_store(fake_actor* self, fake_backend* backend) {
   return make_fake(
-      self, backend,
-      [=](claim_atom, int64_t, std::string&) -> caf::result<room_claim> {
-        backend->calls.push_back("claim");
-        return answer<room_claim>(self, backend->next("claim"), [backend] {
-          backend->room.owner_epoch = ++backend->claims;
-          return room_claim{backend->room, backend->members};
-        });
-      },
-      [=](commit_atom, room_commit& request) -> caf::result<commit_result> {
-        backend->calls.push_back("commit:" + seqs_of(request.messages));
-        return answer<commit_result>(self, backend->next("commit"), [backend, request] {
-          return do_commit(*backend, request.messages);
-        });
-      },
-      [=](resolve_atom, int64_t, std::string& id, bool abort) -> caf::result<resolution> {
-        backend->calls.push_back(std::string{"resolve:"} + (abort ? "abort" : "decide"));
-        return answer<resolution>(self, backend->next("resolve"),
-                                  [backend, id, abort] { return do_resolve(*backend, id, abort); });
-      },
-      [=](dead_atom, saga_dead_letter& letter) -> caf::result<bool> {
-        backend->calls.push_back("dead");
-        return answer<bool>(self, backend->next("dead"), [backend, letter] {
-          backend->dead_letters.push_back(letter);
-          return true;
-        });
-      },
-      [=](dead_atom, list_atom, int32_t) { return backend->dead_letters; },
-      [=](dead_atom, resolve_atom, std::string&) { return true; },
-      [=](get_atom, int64_t) { return backend->room; },
-      [=](members_atom, int64_t) { return backend->members; });
+    self, backend,
+    [=](claim_atom, int64_t, std::string&) -> caf::result<room_claim> {
+      backend->calls.push_back("claim");
+      return answer<room_claim>(self, backend->next("claim"), [backend] {
+        backend->room.owner_epoch = ++backend->claims;
+        return room_claim{backend->room, backend->members};
+      });
+    },
+    [=](commit_atom, room_commit& request) -> caf::result<commit_result> {
+      backend->calls.push_back("commit:" + seqs_of(request.messages));
+      return answer<commit_result>(self, backend->next("commit"), [backend, request] {
+        return do_commit(*backend, request.messages);
+      });
+    },
+    [=](resolve_atom, int64_t, std::string& id, bool abort) -> caf::result<resolution> {
+      backend->calls.push_back(std::string{"resolve:"} + (abort ? "abort" : "decide"));
+      return answer<resolution>(self, backend->next("resolve"),
+                                [backend, id, abort] { return do_resolve(*backend, id, abort); });
+    },
+    [=](dead_atom, saga_dead_letter& letter) -> caf::result<bool> {
+      backend->calls.push_back("dead");
+      return answer<bool>(self, backend->next("dead"), [backend, letter] {
+        backend->dead_letters.push_back(letter);
+        return true;
+      });
+    },
+    [=](dead_atom, list_atom, int32_t) { return backend->dead_letters; },
+    [=](dead_atom, resolve_atom, std::string&) { return true; },
+    [=](get_atom, int64_t) { return backend->room; },
+    [=](members_atom, int64_t) { return backend->members; },
+    [=](stats_atom) { return outbox_stats{}; }, [=](ping_atom) { return true; });
 }
 
 caf::behavior fake_room(fake_actor* self, fake_backend* backend) {
   return make_fake(
-      self, backend, [=](send_atom, chat_message&, status_sink_actor&) { return status_event{}; },
-      [=](commit_atom, chat_message& msg) -> caf::result<int64_t> {
-        backend->calls.push_back("commit:" + std::to_string(msg.seq));
-        auto reply = backend->next("commit");
-        if (reply == fake_reply::fenced)
-          return make_error(chat_errc::fenced, "scripted fence");
-        return answer<int64_t>(
-            self, reply, [backend, msg] { return do_commit(*backend, {msg}).versions.front(); });
-      },
-      [=](abort_atom, chat_message& msg) -> caf::result<bool> {
-        backend->calls.push_back("abort:" + std::to_string(msg.seq));
-        return answer<bool>(self, backend->next("abort"), [backend, msg] {
-          do_resolve(*backend, msg.id, true);
-          return true;
-        });
-      },
-      [=](resolved_atom, saga_outcome& outcome) { backend->outcomes.push_back(outcome); },
-      [=](subscribe_atom, subscriber_actor&) { return int64_t{0}; },
-      [=](unsubscribe_atom, subscriber_actor&) {}, [=](members_atom) {},
-      [=](get_atom) { return backend->room; }, [=](idle_atom) {});
+    self, backend, [=](send_atom, chat_message&, status_sink_actor&) { return status_event{}; },
+    [=](commit_atom, chat_message& msg) -> caf::result<int64_t> {
+      backend->calls.push_back("commit:" + std::to_string(msg.seq));
+      auto reply = backend->next("commit");
+      if (reply == fake_reply::fenced)
+        return make_error(chat_errc::fenced, "scripted fence");
+      return answer<int64_t>(
+        self, reply, [backend, msg] { return do_commit(*backend, {msg}).versions.front(); });
+    },
+    [=](abort_atom, chat_message& msg) -> caf::result<bool> {
+      backend->calls.push_back("abort:" + std::to_string(msg.seq));
+      return answer<bool>(self, backend->next("abort"), [backend, msg] {
+        do_resolve(*backend, msg.id, true);
+        return true;
+      });
+    },
+    [=](resolved_atom, saga_outcome& outcome) { backend->outcomes.push_back(outcome); },
+    [=](subscribe_atom, subscriber_actor&) { return int64_t{0}; },
+    [=](unsubscribe_atom, subscriber_actor&) {}, [=](members_atom) {},
+    [=](get_atom) { return backend->room; }, [=](idle_atom) {});
 }
 
 caf::behavior fake_sink(fake_actor* self, fake_backend* backend) {

@@ -10,7 +10,6 @@
 #include "persistence/embedded_kafka.hpp"
 #include "persistence/fault_points.hpp"
 #include "persistence/kafka_reader.hpp"
-#include "persistence/outbox_store.hpp"
 #include "persistence/room_store.hpp"
 #include "protocol/clock.hpp"
 #include "protocol/uuid.hpp"
@@ -26,7 +25,6 @@ namespace {
 struct fixture : database_fixture, system_fixture {
   embedded_kafka kafka{1, "chat.events", 3};
   room_store_actor rooms;
-  outbox_store_actor outbox;
   outbox_relay_actor relay;
   relay_settings settings;
   int64_t room_id = 0;
@@ -37,12 +35,11 @@ struct fixture : database_fixture, system_fixture {
 
   fixture() {
     rooms = sys.spawn(room_store, store_settings{rooms_dsn, 2, 64});
-    outbox = sys.spawn(outbox_store, store_settings{rooms_dsn, 1, 64});
     alice = make_user("alice");
     bob = make_user("bob");
     room_id = make_room({alice.id, bob.id});
     epoch =
-        call<room_claim>(rooms, claim_atom::value, room_id, std::string{"node-a"}).room.owner_epoch;
+      call<room_claim>(rooms, claim_atom::value, room_id, std::string{"node-a"}).room.owner_epoch;
     settings.node = "node-a";
     settings.batch = 50;
     settings.poll_interval = std::chrono::milliseconds(200);
@@ -52,14 +49,14 @@ struct fixture : database_fixture, system_fixture {
 
   ~fixture() {
     fault_registry::instance().disarm_all();
-    stop(rooms, outbox, relay);
+    stop(rooms, relay);
   }
 
   void start_relay() {
     kafka_settings producer;
     producer.brokers = kafka.bootstrap();
     producer.delivery_timeout = std::chrono::seconds(5);
-    relay = sys.spawn(outbox_relay, settings, producer, outbox, rooms_dsn);
+    relay = sys.spawn(outbox_relay, settings, producer, rooms_dsn);
   }
 
   void commit(int n, std::vector<int64_t> mentions = {}) {
@@ -79,9 +76,7 @@ struct fixture : database_fixture, system_fixture {
     call<commit_result>(rooms, commit_atom::value, room_commit{room_id, epoch, batch});
   }
 
-  int64_t backlog() {
-    return rooms_value("SELECT count(*) FROM outbox WHERE published_at IS NULL");
-  }
+  int64_t backlog() { return rooms_value("SELECT count(*) FROM outbox"); }
 
   std::vector<kafka_record> topic() {
     return read_topic(kafka.bootstrap(), "chat.events", std::chrono::seconds(20));
@@ -131,7 +126,7 @@ CAF_TEST(rows committed while the relay runs are published without waiting for t
   settings.poll_interval = std::chrono::seconds(60); // only NOTIFY can wake it in time
   start_relay();
   CAF_REQUIRE(
-      eventually([&] { return call<relay_stats>(relay, stats_atom::value).published == 0; }));
+    eventually([&] { return call<relay_stats>(relay, stats_atom::value).published == 0; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the first poll is over
   commit(2);
   CAF_CHECK(eventually([&] { return backlog() == 0; }, std::chrono::seconds(10)));
@@ -155,7 +150,7 @@ CAF_TEST(an event that keeps failing moves to dead letters) {
   start_relay();
   commit(1);
   CAF_REQUIRE(
-      eventually([&] { return rooms_value("SELECT count(*) FROM outbox_dead_letters") == 1; }));
+    eventually([&] { return rooms_value("SELECT count(*) FROM outbox_dead_letters") == 1; }));
   CAF_CHECK_EQUAL(rooms_value("SELECT attempts FROM outbox_dead_letters"), 3);
   CAF_CHECK_EQUAL(rooms_value("SELECT count(*) FROM outbox"), 0);
   fault_registry::instance().disarm_all();

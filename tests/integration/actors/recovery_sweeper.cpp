@@ -30,7 +30,7 @@ struct fixture : database_fixture, system_fixture {
     alice = make_user("alice");
     room_id = make_room({alice.id});
     epoch =
-        call<room_claim>(rooms, claim_atom::value, room_id, std::string{"node-a"}).room.owner_epoch;
+      call<room_claim>(rooms, claim_atom::value, room_id, std::string{"node-a"}).room.owner_epoch;
     recovery_settings settings;
     settings.pending_age = std::chrono::milliseconds(200);
     settings.interval = std::chrono::hours(1); // sweeps on request only, after the first
@@ -53,9 +53,11 @@ struct fixture : database_fixture, system_fixture {
     return msg;
   }
 
+  /// 0 pending, 1 committed, 2 compensating, -1 gone.
   int64_t state_of(const chat_message& msg) {
-    return messages_value("SELECT coalesce(max(state), -1) FROM messages WHERE id = '" + msg.id +
-                          "'");
+    return messages_value("SELECT CASE WHEN m.id IS NULL THEN -1 ELSE coalesce(p.state, 1) END "
+                          "FROM (SELECT 1) one LEFT JOIN messages m ON m.id = '" +
+                          msg.id + "' LEFT JOIN message_pending p ON p.id = m.id");
   }
 };
 

@@ -1,0 +1,267 @@
+// chat-bench: drives R rooms x M messages through the real pipeline (room actors, sagas,
+// PostgreSQL, outbox relay, embedded Kafka) without the network layer and prints messages/s
+// and saga latency; then, for reference, the raw rate of batched inserts into the same
+// PostgreSQL. Uses the databases of the configuration with "_bench" appended (recreated).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "apps/node_config.hpp"
+#include "cluster/node.hpp"
+#include "persistence/db_connection.hpp"
+#include "persistence/embedded_kafka.hpp"
+#include "persistence/membership_queries.hpp"
+#include "persistence/message_queries.hpp"
+#include "persistence/migrations.hpp"
+#include "persistence/user_queries.hpp"
+#include "protocol/clock.hpp"
+#include "protocol/metrics.hpp"
+#include "protocol/uuid.hpp"
+
+using namespace chat;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct bench_config : node_config {
+  size_t rooms = 100;
+  size_t messages = 200;
+  size_t senders = 4;
+  size_t window = 16;
+  size_t raw_rows = 100000;
+  size_t raw_batch = 500;
+
+  bench_config() : node_config("chat-bench") {
+    opt_group{custom_options_, "bench"}
+      .add(rooms, "rooms", "rooms to send to")
+      .add(messages, "messages", "messages per room")
+      .add(senders, "senders", "members sending in each room")
+      .add(window, "window", "messages in flight per room")
+      .add(raw_rows, "raw-rows", "rows of the raw batched insert reference")
+      .add(raw_batch, "raw-batch", "rows per transaction of the raw insert reference");
+  }
+};
+
+/// Results, written by the driver actor only, read by main after the driver is done.
+struct bench_results {
+  std::vector<int64_t> latencies_us;
+  size_t saved = 0;
+  size_t failed = 0;
+  clock_type::time_point finished;
+};
+
+struct driver_state {
+  static inline const char* name = "bench_driver";
+  std::vector<room_actor> rooms;
+  std::vector<int64_t> room_ids;
+  std::vector<std::vector<int64_t>> senders; // per room
+  std::vector<size_t> sent;                  // per room
+  std::map<std::string, std::pair<size_t, clock_type::time_point>> in_flight;
+  size_t per_room = 0;
+  size_t total = 0;
+  std::shared_ptr<bench_results> results;
+  caf::actor done;
+};
+
+void send_next(status_sink_actor::stateful_pointer<driver_state> self, size_t room) {
+  auto& st = self->state;
+  if (st.sent[room] >= st.per_room)
+    return;
+  auto n = st.sent[room]++;
+  chat_message draft;
+  draft.room_id = st.room_ids[room];
+  draft.sender_id = st.senders[room][n % st.senders[room].size()];
+  draft.temp_id = "bench-" + std::to_string(room) + "-" + std::to_string(n);
+  draft.content = "benchmark message " + std::to_string(n) + " of room " + std::to_string(room);
+  st.in_flight[draft.temp_id] = {room, clock_type::now()};
+  self
+    ->request(st.rooms[room], std::chrono::seconds(60), send_atom::value, draft,
+              caf::actor_cast<status_sink_actor>(self))
+    .then([](status_event&) {}, [](caf::error&) {});
+}
+
+status_sink_actor::behavior_type
+driver(status_sink_actor::stateful_pointer<driver_state> self, std::vector<room_actor> rooms,
+       std::vector<int64_t> room_ids, std::vector<std::vector<int64_t>> senders, size_t per_room,
+       size_t window, std::shared_ptr<bench_results> results, caf::actor done) {
+  auto& st = self->state;
+  st.rooms = std::move(rooms);
+  st.room_ids = std::move(room_ids);
+  st.senders = std::move(senders);
+  st.sent.assign(st.rooms.size(), 0);
+  st.per_room = per_room;
+  st.total = per_room * st.rooms.size();
+  st.results = std::move(results);
+  st.done = std::move(done);
+  for (size_t room = 0; room < st.rooms.size(); ++room)
+    for (size_t i = 0; i < window; ++i)
+      send_next(self, room);
+  return {
+    [=](status_event& event) {
+      auto& st = self->state;
+      if (event.status != delivery_status::saved && event.status != delivery_status::failed)
+        return;
+      auto i = st.in_flight.find(event.temp_id);
+      if (i == st.in_flight.end())
+        return;
+      auto [room, started] = i->second;
+      st.in_flight.erase(i);
+      if (event.status == delivery_status::saved) {
+        ++st.results->saved;
+        st.results->latencies_us.push_back(
+          std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - started)
+            .count());
+      } else {
+        ++st.results->failed;
+      }
+      if (st.results->saved + st.results->failed == st.total) {
+        st.results->finished = clock_type::now();
+        caf::anon_send(st.done, done_atom::value);
+        self->quit();
+        return;
+      }
+      send_next(self, room);
+    },
+  };
+}
+
+double percentile(std::vector<int64_t> values, double p) {
+  if (values.empty())
+    return 0;
+  std::sort(values.begin(), values.end());
+  auto index = static_cast<size_t>(p * static_cast<double>(values.size() - 1));
+  return static_cast<double>(values[index]) / 1000.0;
+}
+
+/// The reference: batched multi-row inserts with the saga's insert statement, one connection.
+double raw_insert_rate(const std::string& dsn, size_t rows, size_t batch) {
+  db_connection db{dsn};
+  std::vector<chat_message> buffer;
+  auto started = clock_type::now();
+  for (size_t i = 0; i < rows; ++i) {
+    chat_message msg;
+    msg.id = make_uuid();
+    msg.room_id = 1000000 + static_cast<int64_t>(i / 1000);
+    msg.seq = static_cast<int64_t>(i % 1000) + 1;
+    msg.sender_id = 1;
+    msg.temp_id = "raw-" + std::to_string(i);
+    msg.content = "raw insert " + std::to_string(i);
+    msg.created_at = now_ms();
+    buffer.push_back(std::move(msg));
+    if (buffer.size() == batch || i + 1 == rows) {
+      message_queries::insert_pending(db, buffer);
+      buffer.clear();
+    }
+  }
+  auto seconds = std::chrono::duration<double>(clock_type::now() - started).count();
+  return static_cast<double>(rows) / seconds;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  bench_config cfg;
+  if (auto problem = cfg.read(argc, argv); !problem.empty()) {
+    std::fprintf(stderr, "chat-bench: %s\n", problem.c_str());
+    return 2;
+  }
+  if (cfg.cli_helptext_printed)
+    return 0;
+  spdlog::set_level(spdlog::level::warn);
+  auto settings = cfg.node();
+  // Own databases, recreated, so that the benchmark never touches a node's data.
+  settings.messages.dsn =
+    with_database(cfg.messages_dsn, database_name(cfg.messages_dsn) + "_bench");
+  settings.rooms.dsn = with_database(cfg.rooms_dsn, database_name(cfg.rooms_dsn) + "_bench");
+  for (auto* dsn : {&settings.messages.dsn, &settings.rooms.dsn}) {
+    pqxx::connection admin{with_database(*dsn, "postgres")};
+    pqxx::nontransaction txn{admin};
+    txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(database_name(*dsn)) + " WITH (FORCE)");
+    txn.exec("CREATE DATABASE " + txn.quote_name(database_name(*dsn)));
+  }
+  migrate(settings.messages.dsn, database_kind::messages);
+  migrate(settings.rooms.dsn, database_kind::rooms);
+
+  // Users and rooms.
+  db_connection rooms_db{settings.rooms.dsn};
+  std::vector<int64_t> users;
+  for (size_t i = 0; i < cfg.senders; ++i)
+    users.push_back(user_queries::create(rooms_db, "bench" + std::to_string(i), "bench", "x").id);
+  std::vector<int64_t> room_ids;
+  for (size_t i = 0; i < cfg.rooms; ++i)
+    room_ids.push_back(
+      membership_queries::create_room(rooms_db, "bench room", "GROUP", users.front(),
+                                      std::vector<int64_t>(users.begin() + 1, users.end()))
+        .room.id);
+
+  std::unique_ptr<embedded_kafka> kafka;
+  if (cfg.embedded_kafka()) {
+    kafka =
+      std::make_unique<embedded_kafka>(static_cast<int>(cfg.kafka_mock_brokers), cfg.kafka_topic,
+                                       static_cast<int>(cfg.kafka_partitions));
+    settings.kafka.brokers = kafka->bootstrap();
+  }
+  auto total = cfg.rooms * cfg.messages;
+  std::printf("chat-bench: %zu rooms x %zu messages = %zu messages, %zu in flight per room, "
+              "%zu senders per room\n",
+              cfg.rooms, cfg.messages, total, cfg.window, cfg.senders);
+  std::printf("  kafka: %s%s\n", settings.kafka.brokers.c_str(),
+              kafka ? " (embedded mock cluster)" : "");
+  {
+    caf::actor_system sys{cfg};
+    auto actors = start_node(sys, settings);
+    caf::scoped_actor self{sys};
+    std::vector<room_actor> rooms;
+    for (auto id : room_ids)
+      self->request(actors.room_manager, std::chrono::seconds(30), get_atom::value, id)
+        .receive([&](room_actor& hdl) { rooms.push_back(hdl); },
+                 [&](caf::error& err) { std::fprintf(stderr, "%s\n", describe(err).c_str()); });
+    std::vector<std::vector<int64_t>> senders(rooms.size(), users);
+    auto results = std::make_shared<bench_results>();
+    results->latencies_us.reserve(total);
+    auto started = clock_type::now();
+    sys.spawn(driver, rooms, room_ids, senders, cfg.messages, cfg.window, results,
+              caf::actor_cast<caf::actor>(self));
+    self->receive([](done_atom) {});
+    // Fully persisted: every event of the run published to Kafka.
+    auto backlog = int64_t{1};
+    while (backlog > 0) {
+      self->request(actors.rooms, std::chrono::seconds(30), stats_atom::value)
+        .receive([&](const outbox_stats& stats) { backlog = stats.backlog; }, [&](caf::error&) {});
+      if (backlog > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    auto published = clock_type::now();
+    auto saved_seconds = std::chrono::duration<double>(results->finished - started).count();
+    auto published_seconds = std::chrono::duration<double>(published - started).count();
+    auto& counters = metrics::instance();
+    std::printf("  saved:     %zu (failed %zu) in %.2f s = %.0f messages/s\n", results->saved,
+                results->failed, saved_seconds,
+                static_cast<double>(results->saved) / saved_seconds);
+    std::printf("  published: all events in Kafka after %.2f s = %.0f messages/s fully persisted\n",
+                published_seconds, static_cast<double>(results->saved) / published_seconds);
+    std::printf("  saga latency (send -> SAVED): p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+                percentile(results->latencies_us, 0.50), percentile(results->latencies_us, 0.99),
+                percentile(results->latencies_us, 1.0));
+    std::printf("  room commits: %lld transactions-parts for %lld messages (%.1f per commit)\n",
+                static_cast<long long>(counters.room_commit_batches.load()),
+                static_cast<long long>(counters.room_commit_messages.load()),
+                static_cast<double>(counters.room_commit_messages.load()) /
+                  static_cast<double>(std::max<int64_t>(1, counters.room_commit_batches.load())));
+    stop_node(actors);
+  }
+  auto raw = raw_insert_rate(settings.messages.dsn, cfg.raw_rows, cfg.raw_batch);
+  std::printf("  reference: raw batched inserts (%zu rows/transaction, one connection): %.0f "
+              "rows/s\n",
+              cfg.raw_batch, raw);
+  return 0;
+}

@@ -1,0 +1,116 @@
+// chatd: one node of the chat backend. Prepares its databases (create + migrate), starts
+// the embedded Kafka when no brokers are configured, runs the node's actors and the
+// HTTP/WebSocket server until SIGINT or SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include <caf/actor_system.hpp>
+#include <caf/io/middleman.hpp>
+#include <spdlog/spdlog.h>
+
+#include "apps/node_config.hpp"
+#include "cluster/node.hpp"
+#include "gateway/http_server.hpp"
+#include "gateway/rest_api.hpp"
+#include "persistence/embedded_kafka.hpp"
+#include "persistence/migrations.hpp"
+
+using namespace chat;
+
+namespace {
+
+int fail(const std::string& line, int code = 2) {
+  std::fprintf(stderr, "chatd: %s\n", line.c_str());
+  return code;
+}
+
+/// Creates (if allowed) and migrates one database.
+void prepare_database(const std::string& dsn, database_kind kind, bool create) {
+  if (create && ensure_database(dsn))
+    spdlog::info("created the {} database {}", to_string(kind), database_name(dsn));
+  auto applied = migrate(dsn, kind);
+  spdlog::info("{} database {}: {} migration(s) applied", to_string(kind), database_name(dsn),
+               applied);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // Every thread inherits the blocked signals; the main thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  node_config cfg{"chatd"};
+  cfg.load<caf::io::middleman>();
+  if (auto problem = cfg.read(argc, argv); !problem.empty())
+    return fail(problem);
+  if (cfg.cli_helptext_printed)
+    return 0;
+  auto* secret = std::getenv("CHAT_JWT_SECRET");
+  if (secret == nullptr || std::strlen(secret) < 32)
+    return fail("CHAT_JWT_SECRET must be set in the environment (at least 32 characters)");
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [" + cfg.node_id + "] %v");
+
+  try {
+    prepare_database(cfg.messages_dsn, database_kind::messages, cfg.create_databases);
+    prepare_database(cfg.rooms_dsn, database_kind::rooms, cfg.create_databases);
+  } catch (const std::exception& e) {
+    return fail(std::string{"cannot prepare the databases: "} + e.what(), 1);
+  }
+
+  auto settings = cfg.node();
+  std::unique_ptr<embedded_kafka> kafka;
+  std::filesystem::path bootstrap_file = std::filesystem::path{cfg.data_dir} / "kafka.bootstrap";
+  if (cfg.embedded_kafka()) {
+    try {
+      kafka =
+        std::make_unique<embedded_kafka>(static_cast<int>(cfg.kafka_mock_brokers), cfg.kafka_topic,
+                                         static_cast<int>(cfg.kafka_partitions));
+      std::filesystem::create_directories(cfg.data_dir);
+      std::ofstream{bootstrap_file} << kafka->bootstrap() << '\n';
+    } catch (const std::exception& e) {
+      return fail(std::string{"cannot start the embedded Kafka: "} + e.what(), 1);
+    }
+    settings.kafka.brokers = kafka->bootstrap();
+    spdlog::info("kafka bootstrap: {} (embedded; written to {})", kafka->bootstrap(),
+                 bootstrap_file.string());
+  } else {
+    spdlog::info("kafka bootstrap: {}", cfg.kafka_brokers);
+  }
+
+  caf::actor_system sys{cfg};
+  auto actors = start_node(sys, settings);
+  auto context = std::make_shared<rest_context>();
+  context->sys = &sys;
+  context->actors = actors;
+  context->node_id = cfg.node_id;
+  http_server server{cfg.http(), make_rest_api(context), nullptr};
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    stop_node(actors);
+    return fail(e.what(), 1);
+  }
+  spdlog::info("chatd {} serving on http://{}:{} (Ctrl-C stops it)", cfg.node_id, cfg.http_address,
+               server.port());
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("{} received, shutting down", strsignal(received));
+  server.stop();
+  stop_node(actors);
+  if (kafka) {
+    std::error_code ignored;
+    std::filesystem::remove(bootstrap_file, ignored);
+  }
+  return 0;
+}

@@ -1,0 +1,193 @@
+#include "apps/node_config.hpp"
+
+#include <caf/config_option.hpp>
+#include <caf/config_option_set.hpp>
+#include <caf/config_value.hpp>
+#include <caf/settings.hpp>
+
+#include "protocol/type_registry.hpp"
+
+namespace chat {
+
+namespace {
+
+std::string text(caf::string_view x) {
+  return std::string{x.data(), x.size()};
+}
+
+} // namespace
+
+node_config::node_config(const char* program) {
+  register_types(*this);
+  opt_group{custom_options_, "node"}
+    .add(node_id, "id", "identity of this node (owner of the rooms it activates)")
+    .add(data_dir, "data-dir", "folder for runtime files (e.g. the Kafka bootstrap file)");
+  opt_group{custom_options_, "http"}
+    .add(http_address, "address", "IP address to listen on (loopback by default)")
+    .add(http_port, "port", "HTTP and WebSocket port")
+    .add(http_threads, "threads", "io_context threads of the HTTP/WebSocket server")
+    .add(http_max_body_bytes, "max-body-bytes", "larger request bodies get 413");
+  opt_group{custom_options_, "db"}
+    .add(messages_dsn, "messages-dsn", "libpq connection string of the messages database")
+    .add(rooms_dsn, "rooms-dsn", "libpq connection string of the rooms database")
+    .add(create_databases, "create-databases", "create missing databases at start-up")
+    .add(db_pool_size, "pool-size", "connections (detached workers) per store")
+    .add(db_max_batch, "max-batch", "most writes of one kind per transaction");
+  opt_group{custom_options_, "kafka"}
+    .add(kafka_brokers, "brokers", "bootstrap servers; empty: the embedded mock cluster")
+    .add(kafka_topic, "topic", "topic of the chat events")
+    .add(kafka_partitions, "partitions", "partitions of the topic in the embedded cluster")
+    .add(kafka_mock_brokers, "mock-brokers", "brokers of the embedded cluster")
+    .add(kafka_delivery_timeout, "delivery-timeout", "a message without report fails after")
+    .add(kafka_linger, "linger", "producer linger time");
+  opt_group{custom_options_, "saga"}
+    .add(saga_step_timeout, "step-timeout", "timeout of each saga step")
+    .add(saga_compensation_attempts, "compensation-attempts",
+         "attempts of a compensation step before the saga is dead-lettered")
+    .add(saga_compensation_backoff, "compensation-backoff",
+         "first retry delay of a compensation step (doubles)");
+  opt_group{custom_options_, "room"}
+    .add(room_idle_timeout, "idle-timeout", "an unused room passivates after")
+    .add(room_dedupe_window, "dedupe-window", "recent (sender, tempId) pairs kept per room")
+    .add(room_max_commit_batch, "max-commit-batch", "most messages per room commit");
+  opt_group{custom_options_, "outbox"}
+    .add(outbox_batch, "batch", "most events claimed and produced at once")
+    .add(outbox_poll_interval, "poll-interval", "poll when no notification arrives")
+    .add(outbox_max_attempts, "max-attempts", "failed attempts before dead letters")
+    .add(outbox_retry_backoff, "retry-backoff", "first retry delay of an event (doubles)");
+  opt_group{custom_options_, "recovery"}
+    .add(recovery_pending_age, "pending-age", "unfinished messages older than this recover")
+    .add(recovery_interval, "interval", "time between recovery sweeps")
+    .add(recovery_batch, "batch", "most messages handled per sweep");
+  opt_group{custom_options_, "log"}.add(log_level, "level",
+                                        "trace, debug, info, warn, error or off");
+  program = program == nullptr ? "chatd" : program;
+  (void)program;
+}
+
+std::string node_config::read(int argc, char** argv) {
+  if (auto err = parse(argc, argv, "config/chatd.ini")) {
+    if (err.category() == caf::atom("parser"))
+      return "invalid command line option: " + render(err);
+    return "cannot read the configuration: " + render(err);
+  }
+  if (cli_helptext_printed)
+    return {};
+  if (auto problem = check_explicit_values(); !problem.empty())
+    return problem;
+  return check_ranges();
+}
+
+std::string node_config::check_explicit_values() const {
+  // CAF drops INI values of the wrong type and keeps unknown keys silently: read the file
+  // again without type checks and check every entry against the options.
+  auto raw = parse_config_file(config_file_path.c_str());
+  if (!raw)
+    return {}; // no file (the default path is optional); parse() reported real errors
+  for (auto& [category, value] : *raw) {
+    auto* entries = caf::get_if<caf::settings>(&value);
+    if (entries == nullptr) {
+      auto opt = custom_options_.qualified_name_lookup("global", category);
+      if (opt == nullptr)
+        return "unknown option '" + category + "' in " + config_file_path;
+      if (auto err = opt->check(value))
+        return "invalid value for '" + category + "' in " + config_file_path + ": expected " +
+               text(opt->type_name());
+      continue;
+    }
+    for (auto& [key, entry] : *entries) {
+      auto opt = custom_options_.qualified_name_lookup(category, key);
+      if (opt == nullptr)
+        return "unknown option '" + category + "." + key + "' in " + config_file_path;
+      if (auto err = opt->check(entry))
+        return "invalid value for '" + category + "." + key + "' in " + config_file_path +
+               ": expected " + text(opt->type_name());
+    }
+  }
+  return {};
+}
+
+std::string node_config::check_ranges() const {
+  auto positive = [](const caf::timespan& x) { return x > caf::timespan{0}; };
+  if (node_id.empty() || node_id.size() > 64)
+    return "node.id must have 1 to 64 characters";
+  if (http_threads == 0 || http_threads > 64)
+    return "http.threads must be between 1 and 64";
+  if (http_max_body_bytes < 1024)
+    return "http.max-body-bytes must be at least 1024";
+  if (messages_dsn.empty())
+    return "db.messages-dsn is missing";
+  if (rooms_dsn.empty())
+    return "db.rooms-dsn is missing";
+  if (messages_dsn == rooms_dsn)
+    return "db.messages-dsn and db.rooms-dsn must name two databases (the saga spans both)";
+  if (db_pool_size == 0 || db_pool_size > 64)
+    return "db.pool-size must be between 1 and 64";
+  if (db_max_batch == 0)
+    return "db.max-batch must be positive";
+  if (kafka_topic.empty())
+    return "kafka.topic is missing";
+  if (kafka_partitions == 0 || kafka_mock_brokers == 0)
+    return "kafka.partitions and kafka.mock-brokers must be positive";
+  if (!positive(kafka_delivery_timeout))
+    return "kafka.delivery-timeout must be positive";
+  if (!positive(saga_step_timeout))
+    return "saga.step-timeout must be positive";
+  if (saga_compensation_attempts == 0 || saga_compensation_attempts > 20)
+    return "saga.compensation-attempts must be between 1 and 20";
+  if (!positive(room_idle_timeout))
+    return "room.idle-timeout must be positive";
+  if (room_max_commit_batch == 0)
+    return "room.max-commit-batch must be positive";
+  if (outbox_batch == 0 || outbox_max_attempts == 0)
+    return "outbox.batch and outbox.max-attempts must be positive";
+  if (!positive(outbox_poll_interval))
+    return "outbox.poll-interval must be positive";
+  if (!positive(recovery_interval) || !positive(recovery_pending_age))
+    return "recovery.interval and recovery.pending-age must be positive";
+  if (recovery_pending_age <= saga_step_timeout * 3)
+    return "recovery.pending-age must exceed three saga step timeouts (a saga's forward path)";
+  static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
+  if (std::find(std::begin(levels), std::end(levels), log_level) == std::end(levels))
+    return "log.level must be one of trace, debug, info, warn, error, off";
+  return {};
+}
+
+node_settings node_config::node() const {
+  node_settings result;
+  result.node_id = node_id;
+  result.messages = store_settings{messages_dsn, db_pool_size, db_max_batch};
+  result.rooms = store_settings{rooms_dsn, db_pool_size, db_max_batch};
+  result.room.node = node_id;
+  result.room.idle_timeout = room_idle_timeout;
+  result.room.dedupe_window = room_dedupe_window;
+  result.room.max_commit_batch = room_max_commit_batch;
+  result.room.saga.step_timeout = saga_step_timeout;
+  result.room.saga.compensation_attempts = static_cast<int>(saga_compensation_attempts);
+  result.room.saga.compensation_backoff = saga_compensation_backoff;
+  result.relay.node = node_id;
+  result.relay.batch = static_cast<int>(outbox_batch);
+  result.relay.poll_interval = outbox_poll_interval;
+  result.relay.max_attempts = static_cast<int>(outbox_max_attempts);
+  result.relay.retry_backoff = outbox_retry_backoff;
+  result.recovery.pending_age = recovery_pending_age;
+  result.recovery.interval = recovery_interval;
+  result.recovery.batch = static_cast<int>(recovery_batch);
+  result.kafka.brokers = kafka_brokers;
+  result.kafka.topic = kafka_topic;
+  result.kafka.delivery_timeout =
+    std::chrono::duration_cast<std::chrono::milliseconds>(kafka_delivery_timeout);
+  result.kafka.linger = std::chrono::duration_cast<std::chrono::milliseconds>(kafka_linger);
+  return result;
+}
+
+http_settings node_config::http() const {
+  http_settings result;
+  result.address = http_address;
+  result.port = http_port;
+  result.threads = static_cast<int>(http_threads);
+  result.max_body_bytes = http_max_body_bytes;
+  return result;
+}
+
+} // namespace chat

@@ -1,0 +1,38 @@
+#include "cluster/node.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/outbox_relay.hpp"
+#include "actors/recovery_sweeper.hpp"
+#include "actors/room_manager.hpp"
+#include "persistence/room_store.hpp"
+
+namespace chat {
+
+node_actors start_node(caf::actor_system& sys, node_settings settings) {
+  settings.room.node = settings.node_id;
+  settings.relay.node = settings.node_id;
+  node_actors result;
+  result.messages = sys.spawn(message_store, settings.messages);
+  result.rooms = sys.spawn(room_store, settings.rooms);
+  result.room_manager = sys.spawn(room_manager, settings.room, result.messages, result.rooms);
+  result.sweeper = sys.spawn(recovery_sweeper, settings.recovery, result.messages, result.rooms);
+  if (settings.relay_enabled)
+    result.relay = sys.spawn(outbox_relay, settings.relay, settings.kafka, settings.rooms.dsn);
+  return result;
+}
+
+void stop_node(node_actors& actors) {
+  auto stop = [](const auto& hdl) {
+    if (hdl)
+      caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
+  };
+  stop(actors.relay);
+  stop(actors.sweeper);
+  stop(actors.room_manager);
+  stop(actors.rooms);
+  stop(actors.messages);
+}
+
+} // namespace chat
