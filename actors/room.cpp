@@ -63,6 +63,9 @@ void remember(room_ptr self, const std::string& key, room_state::dedupe_entry en
 // -- delivery ---------------------------------------------------------------------------------
 
 void broadcast(room_ptr self, const chat_message& msg) {
+  if (self->state.subscribers.empty())
+    return;
+  // Encoded once, whatever the number of subscribers.
   room_broadcast event{self->state.id, msg.seq, encode_message(msg)};
   for (auto& subscriber : self->state.subscribers)
     self->send(subscriber, event);
@@ -154,40 +157,40 @@ void run_commit(room_ptr self) {
   for (auto& msg : request.messages)
     ids->push_back(msg.id);
   st.store_busy = true;
-  self->request(st.deps.rooms, st.settings.saga.step_timeout, commit_atom::value,
-                std::move(request))
-      .then(
-          [self, promises, ids](commit_result& result) {
-            auto& st = self->state;
-            st.store_busy = false;
-            st.meta = std::move(result.room);
-            for (size_t i = 0; i < promises->size(); ++i) {
-              auto& id = (*ids)[i];
-              if (std::find(result.rejected.begin(), result.rejected.end(), id) !=
-                  result.rejected.end())
-                (*promises)[i].deliver(
-                    make_error(chat_errc::tombstoned, "message " + id + " was aborted"));
-              else
-                (*promises)[i].deliver(result.versions[i]);
-            }
-            pump(self);
-          },
-          [self, promises](caf::error& err) {
-            self->state.store_busy = false;
-            if (code_of(err) == chat_errc::fenced) {
-              for (auto& promise : *promises)
-                promise.deliver(err);
-              fenced(self, err);
-              return;
-            }
-            // A timeout leaves the commit's outcome open: the sagas must treat it as in doubt.
-            auto reply = err == caf::sec::request_timeout
-                             ? make_error(chat_errc::store_in_doubt, "room commit timed out")
-                             : err;
-            for (auto& promise : *promises)
-              promise.deliver(reply);
-            pump(self);
-          });
+  self
+    ->request(st.deps.rooms, st.settings.saga.step_timeout, commit_atom::value, std::move(request))
+    .then(
+      [self, promises, ids](commit_result& result) {
+        auto& st = self->state;
+        st.store_busy = false;
+        st.meta = std::move(result.room);
+        for (size_t i = 0; i < promises->size(); ++i) {
+          auto& id = (*ids)[i];
+          if (std::find(result.rejected.begin(), result.rejected.end(), id) !=
+              result.rejected.end())
+            (*promises)[i].deliver(
+              make_error(chat_errc::tombstoned, "message " + id + " was aborted"));
+          else
+            (*promises)[i].deliver(result.versions[i]);
+        }
+        pump(self);
+      },
+      [self, promises](caf::error& err) {
+        self->state.store_busy = false;
+        if (code_of(err) == chat_errc::fenced) {
+          for (auto& promise : *promises)
+            promise.deliver(err);
+          fenced(self, err);
+          return;
+        }
+        // A timeout leaves the commit's outcome open: the sagas must treat it as in doubt.
+        auto reply = err == caf::sec::request_timeout
+                       ? make_error(chat_errc::store_in_doubt, "room commit timed out")
+                       : err;
+        for (auto& promise : *promises)
+          promise.deliver(reply);
+        pump(self);
+      });
 }
 
 void run_abort(room_ptr self) {
@@ -196,21 +199,22 @@ void run_abort(room_ptr self) {
   st.aborts.pop_front();
   st.store_busy = true;
   auto promise = pending.promise;
-  self->request(st.deps.rooms, st.settings.saga.step_timeout, resolve_atom::value, st.id,
-                pending.message.id, true)
-      .then(
-          [self, promise](resolution& result) mutable {
-            self->state.store_busy = false;
-            if (result.room.id == self->state.id)
-              self->state.meta = std::move(result.room);
-            promise.deliver(true);
-            pump(self);
-          },
-          [self, promise](caf::error& err) mutable {
-            self->state.store_busy = false;
-            promise.deliver(err);
-            pump(self);
-          });
+  self
+    ->request(st.deps.rooms, st.settings.saga.step_timeout, resolve_atom::value, st.id,
+              pending.message.id, true)
+    .then(
+      [self, promise](resolution& result) mutable {
+        self->state.store_busy = false;
+        if (result.room.id == self->state.id)
+          self->state.meta = std::move(result.room);
+        promise.deliver(true);
+        pump(self);
+      },
+      [self, promise](caf::error& err) mutable {
+        self->state.store_busy = false;
+        promise.deliver(err);
+        pump(self);
+      });
 }
 
 /// Starts the next store operation unless one is running.
@@ -233,7 +237,7 @@ status_event admit(room_ptr self, chat_message msg, status_sink_actor sink) {
   if (st.members.count(msg.sender_id) == 0)
     return rejection(st.id, msg.temp_id, chat_errc::not_member,
                      "user " + std::to_string(msg.sender_id) + " is not a member of room " +
-                         std::to_string(st.id));
+                       std::to_string(st.id));
   if (msg.content.empty() && msg.forwarded_from.empty())
     return rejection(st.id, msg.temp_id, chat_errc::invalid_input, "empty message");
   if (msg.content.find('\0') != std::string::npos || msg.temp_id.find('\0') != std::string::npos)
@@ -307,52 +311,53 @@ void recover_unfinished(room_ptr self, std::vector<chat_message> unfinished) {
   for (auto& msg : unfinished) {
     auto abort = msg.state == message_state::compensating;
     self->request(st.deps.rooms, timeout, resolve_atom::value, st.id, msg.id, abort)
-        .then(
-            [self, one_done, id = msg.id, timeout](resolution& result) {
-              auto& st = self->state;
-              if (result.room.id == st.id)
-                st.meta = result.room;
-              auto finish = [one_done](bool) { one_done(); };
-              auto failed = [one_done](caf::error&) { one_done(); };
-              if (result.committed)
-                self->request(st.deps.messages, timeout, finalize_atom::value, id)
-                    .then(finish, failed);
-              else
-                self->request(st.deps.messages, timeout, delete_atom::value, id)
-                    .then(finish, failed);
-            },
-            // Left for the recovery sweeper.
-            [one_done](caf::error&) { one_done(); });
+      .then(
+        [self, one_done, id = msg.id, timeout](resolution& result) {
+          auto& st = self->state;
+          if (result.room.id == st.id)
+            st.meta = result.room;
+          auto finish = [one_done](bool) { one_done(); };
+          auto failed = [one_done](caf::error&) { one_done(); };
+          if (result.committed)
+            self->request(st.deps.messages, timeout, finalize_atom::value, id).then(finish, failed);
+          else
+            self->request(st.deps.messages, timeout, delete_atom::value, id).then(finish, failed);
+        },
+        // Left for the recovery sweeper.
+        [one_done](caf::error&) { one_done(); });
   }
 }
 
 void activate(room_ptr self) {
   auto& st = self->state;
-  auto timeout = st.settings.saga.step_timeout;
+  // Rooms that activate together (a node start, a failover) queue up at the stores: their
+  // claims and snapshots are batched, but they get more time than a saga step.
+  auto timeout = st.settings.saga.step_timeout * 3;
   self->request(st.deps.rooms, timeout, claim_atom::value, st.id, st.settings.node)
-      .then(
-          [self, timeout](room_claim& claim) {
-            auto& st = self->state;
-            st.meta = std::move(claim.room);
-            for (auto& member : claim.members)
-              st.members.emplace(member.user_id, member.read_seq);
-            self->request(st.deps.messages, timeout, snapshot_atom::value, st.id,
-                          static_cast<int32_t>(st.settings.dedupe_window))
-                .then(
-                    [self](room_snapshot& snapshot) {
-                      auto& st = self->state;
-                      st.next_seq = std::max(st.meta.last_seq, snapshot.max_seq) + 1;
-                      st.delivered_seq = st.next_seq - 1;
-                      // Oldest first, so that the window keeps the newest.
-                      for (auto i = snapshot.recent.rbegin(); i != snapshot.recent.rend(); ++i)
-                        if (i->state == message_state::committed)
-                          remember(self, dedupe_key(i->sender_id, i->temp_id),
-                                   room_state::dedupe_entry{i->seq, i->id, true, {}});
-                      recover_unfinished(self, std::move(snapshot.unfinished));
-                    },
-                    [self](caf::error& err) { finish_activation(self, err); });
-          },
-          [self](caf::error& err) { finish_activation(self, err); });
+    .then(
+      [self, timeout](room_claim& claim) {
+        auto& st = self->state;
+        st.meta = std::move(claim.room);
+        for (auto& member : claim.members)
+          st.members.emplace(member.user_id, member.read_seq);
+        self
+          ->request(st.deps.messages, timeout, snapshot_atom::value, st.id,
+                    static_cast<int32_t>(st.settings.dedupe_window))
+          .then(
+            [self](room_snapshot& snapshot) {
+              auto& st = self->state;
+              st.next_seq = std::max(st.meta.last_seq, snapshot.max_seq) + 1;
+              st.delivered_seq = st.next_seq - 1;
+              // Oldest first, so that the window keeps the newest.
+              for (auto i = snapshot.recent.rbegin(); i != snapshot.recent.rend(); ++i)
+                if (i->state == message_state::committed)
+                  remember(self, dedupe_key(i->sender_id, i->temp_id),
+                           room_state::dedupe_entry{i->seq, i->id, true, {}});
+              recover_unfinished(self, std::move(snapshot.unfinished));
+            },
+            [self](caf::error& err) { finish_activation(self, err); });
+      },
+      [self](caf::error& err) { finish_activation(self, err); });
 }
 
 bool idle(room_ptr self) {
@@ -374,14 +379,14 @@ void on_idle_timer(room_ptr self) {
   }
   // await: nothing may slip in between the manager forgetting the room and the room stopping.
   self->request(st.deps.manager, st.settings.saga.step_timeout, idle_atom::value, st.id)
-      .await(
-          [self](bool forgotten) {
-            if (forgotten)
-              self->quit();
-            else
-              arm_idle_timer(self);
-          },
-          [self](caf::error&) { arm_idle_timer(self); });
+    .await(
+      [self](bool forgotten) {
+        if (forgotten)
+          self->quit();
+        else
+          arm_idle_timer(self);
+      },
+      [self](caf::error&) { arm_idle_timer(self); });
 }
 
 /// Runs `fn` now if the room is active, after activation otherwise.
@@ -429,56 +434,52 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
   });
   activate(self);
   return {
-      [=](send_atom, chat_message& msg, status_sink_actor& sink) {
-        return when_active<status_event>(self,
-                                         [self, msg, sink] { return admit(self, msg, sink); });
-      },
-      [=](commit_atom, chat_message& msg) -> caf::result<int64_t> {
-        auto promise = self->make_response_promise<int64_t>();
-        self->state.commits.push_back(room_state::pending_commit{std::move(msg), promise});
-        pump(self);
-        return promise;
-      },
-      [=](abort_atom, chat_message& msg) -> caf::result<bool> {
-        auto promise = self->make_response_promise<bool>();
-        self->state.aborts.push_back(room_state::pending_abort{std::move(msg), promise});
-        pump(self);
-        return promise;
-      },
-      [=](resolved_atom, saga_outcome& outcome) { on_saga_resolved(self, outcome); },
-      [=](subscribe_atom, subscriber_actor& subscriber) {
-        return when_active<int64_t>(self, [self, subscriber] {
-          auto& subs = self->state.subscribers;
-          if (std::find(subs.begin(), subs.end(), subscriber) == subs.end()) {
-            subs.push_back(subscriber);
-            self->monitor(subscriber);
-          }
-          return self->state.delivered_seq;
-        });
-      },
-      [=](unsubscribe_atom, const subscriber_actor& subscriber) {
+    [=](send_atom, chat_message& msg, status_sink_actor& sink) {
+      return when_active<status_event>(self, [self, msg, sink] { return admit(self, msg, sink); });
+    },
+    [=](commit_atom, chat_message& msg) -> caf::result<int64_t> {
+      auto promise = self->make_response_promise<int64_t>();
+      self->state.commits.push_back(room_state::pending_commit{std::move(msg), promise});
+      pump(self);
+      return promise;
+    },
+    [=](abort_atom, chat_message& msg) -> caf::result<bool> {
+      auto promise = self->make_response_promise<bool>();
+      self->state.aborts.push_back(room_state::pending_abort{std::move(msg), promise});
+      pump(self);
+      return promise;
+    },
+    [=](resolved_atom, saga_outcome& outcome) { on_saga_resolved(self, outcome); },
+    [=](subscribe_atom, subscriber_actor& subscriber) {
+      return when_active<int64_t>(self, [self, subscriber] {
         auto& subs = self->state.subscribers;
-        subs.erase(std::remove(subs.begin(), subs.end(), subscriber), subs.end());
-      },
-      [=](members_atom) {
-        auto& st = self->state;
-        self->request(st.deps.rooms, st.settings.saga.step_timeout, members_atom::value, st.id)
-            .then(
-                [self](std::vector<room_member>& members) {
-                  auto& st = self->state;
-                  st.members.clear();
-                  for (auto& member : members)
-                    st.members.emplace(member.user_id, member.read_seq);
-                },
-                [self](caf::error& err) {
-                  spdlog::warn("room {} cannot reload its members: {}", self->state.id,
-                               describe(err));
-                });
-      },
-      [=](get_atom) {
-        return when_active<room_metadata>(self, [self] { return self->state.meta; });
-      },
-      [=](idle_atom) { on_idle_timer(self); },
+        if (std::find(subs.begin(), subs.end(), subscriber) == subs.end()) {
+          subs.push_back(subscriber);
+          self->monitor(subscriber);
+        }
+        return self->state.delivered_seq;
+      });
+    },
+    [=](unsubscribe_atom, const subscriber_actor& subscriber) {
+      auto& subs = self->state.subscribers;
+      subs.erase(std::remove(subs.begin(), subs.end(), subscriber), subs.end());
+    },
+    [=](members_atom) {
+      auto& st = self->state;
+      self->request(st.deps.rooms, st.settings.saga.step_timeout, members_atom::value, st.id)
+        .then(
+          [self](std::vector<room_member>& members) {
+            auto& st = self->state;
+            st.members.clear();
+            for (auto& member : members)
+              st.members.emplace(member.user_id, member.read_seq);
+          },
+          [self](caf::error& err) {
+            spdlog::warn("room {} cannot reload its members: {}", self->state.id, describe(err));
+          });
+    },
+    [=](get_atom) { return when_active<room_metadata>(self, [self] { return self->state.meta; }); },
+    [=](idle_atom) { on_idle_timer(self); },
   };
 }
 

@@ -28,7 +28,7 @@ struct room_settings {
   /// A room with no work and no subscribers passivates after this time.
   caf::timespan idle_timeout = std::chrono::seconds(60);
   /// Recent (sender, tempId) pairs a room remembers for deduplication.
-  size_t dedupe_window = 4096;
+  size_t dedupe_window = 1024;
   /// Most messages of one room written in one room commit.
   size_t max_commit_batch = 256;
   saga_settings saga;

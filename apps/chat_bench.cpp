@@ -56,6 +56,7 @@ struct bench_results {
   std::vector<int64_t> latencies_us;
   size_t saved = 0;
   size_t failed = 0;
+  size_t admission_errors = 0;
   clock_type::time_point finished;
 };
 
@@ -83,10 +84,26 @@ void send_next(status_sink_actor::stateful_pointer<driver_state> self, size_t ro
   draft.temp_id = "bench-" + std::to_string(room) + "-" + std::to_string(n);
   draft.content = "benchmark message " + std::to_string(n) + " of room " + std::to_string(room);
   st.in_flight[draft.temp_id] = {room, clock_type::now()};
+  auto temp_id = draft.temp_id;
   self
     ->request(st.rooms[room], std::chrono::seconds(60), send_atom::value, draft,
               caf::actor_cast<status_sink_actor>(self))
-    .then([](status_event&) {}, [](caf::error&) {});
+    .then(
+      [self, temp_id](status_event& admission) {
+        // A rejection is final: no further status follows.
+        if (admission.status == delivery_status::failed)
+          self->send(self, admission);
+      },
+      [self, temp_id](caf::error& err) {
+        ++self->state.results->admission_errors;
+        if (self->state.results->admission_errors <= 5)
+          std::fprintf(stderr, "chat-bench: admission of %s failed: %s\n", temp_id.c_str(),
+                       describe(err).c_str());
+        status_event failed;
+        failed.temp_id = temp_id;
+        failed.status = delivery_status::failed;
+        self->send(self, failed);
+      });
 }
 
 status_sink_actor::behavior_type
@@ -231,7 +248,15 @@ int main(int argc, char** argv) {
     auto started = clock_type::now();
     sys.spawn(driver, rooms, room_ids, senders, cfg.messages, cfg.window, results,
               caf::actor_cast<caf::actor>(self));
-    self->receive([](done_atom) {});
+    // Bounded: a message without a final status shows up here instead of a hang.
+    bool done = false;
+    self->receive([&](done_atom) { done = true; }, caf::after(std::chrono::seconds(300)) >> [&] {});
+    if (!done) {
+      std::fprintf(stderr, "chat-bench: gave up after 300 s without a final status for every "
+                           "message\n");
+      stop_node(actors);
+      return 1;
+    }
     // Fully persisted: every event of the run published to Kafka.
     auto backlog = int64_t{1};
     while (backlog > 0) {

@@ -26,7 +26,7 @@ struct node_config : caf::actor_system_config {
   std::string messages_dsn = "host=127.0.0.1 port=5433 user=shoot dbname=shoot_messages";
   std::string rooms_dsn = "host=127.0.0.1 port=5433 user=shoot dbname=shoot_rooms";
   bool create_databases = true;
-  size_t db_pool_size = 4;
+  size_t db_pool_size = 2;
   size_t db_max_batch = 512;
   // [kafka]
   std::string kafka_brokers;
@@ -41,10 +41,10 @@ struct node_config : caf::actor_system_config {
   caf::timespan saga_compensation_backoff = std::chrono::milliseconds(100);
   // [room]
   caf::timespan room_idle_timeout = std::chrono::minutes(5);
-  size_t room_dedupe_window = 4096;
+  size_t room_dedupe_window = 1024;
   size_t room_max_commit_batch = 256;
   // [outbox]
-  size_t outbox_batch = 500;
+  size_t outbox_batch = 1000;
   caf::timespan outbox_poll_interval = std::chrono::seconds(1);
   size_t outbox_max_attempts = 10;
   caf::timespan outbox_retry_backoff = std::chrono::milliseconds(200);

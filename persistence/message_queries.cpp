@@ -242,23 +242,51 @@ std::vector<chat_message> find(db_connection& db, int64_t sender_id, const std::
                                        sender_id, temp_id));
 }
 
-room_snapshot snapshot(db_connection& db, int64_t room_id, int32_t recent) {
+std::vector<item_result<room_snapshot>> snapshots(db_connection& db,
+                                                  const std::vector<snapshot_request>& batch) {
+  std::vector<item_result<room_snapshot>> results(batch.size());
+  std::vector<int64_t> rooms;
+  int32_t recent = 0;
+  for (auto& request : batch) {
+    rooms.push_back(request.room_id);
+    recent = std::max(recent, request.recent);
+  }
+  auto ids = int_array(rooms);
+  std::map<int64_t, room_snapshot> by_room;
   pqxx::read_transaction txn{db.get()};
-  room_snapshot result;
-  result.max_seq =
-    txn.exec_params1("SELECT coalesce(max(seq), 0) FROM messages WHERE room_id = $1", room_id)[0]
-      .as<int64_t>();
+  // max(seq) per room through the (room_id, seq) index, one backward probe per room.
+  for (const auto& row : txn.exec_params("SELECT r.id, (SELECT max(m.seq) FROM messages m "
+                                         "WHERE m.room_id = r.id) FROM unnest($1::bigint[]) "
+                                         "AS r(id)",
+                                         ids))
+    by_room[row[0].as<int64_t>()].max_seq = row[1].is_null() ? 0 : row[1].as<int64_t>();
   if (recent > 0)
-    result.recent =
-      read_messages(txn.exec_params(std::string{"SELECT "} + columns + joined +
-                                      "WHERE m.room_id = $1 ORDER BY m.seq DESC LIMIT $2",
-                                    room_id, recent));
-  result.unfinished =
-    read_messages(txn.exec_params(std::string{"SELECT "} + columns +
-                                    " FROM message_pending p JOIN messages m ON m.id = p.id "
-                                    "WHERE p.room_id = $1 ORDER BY m.seq",
-                                  room_id));
-  return result;
+    for (const auto& row : txn.exec_params(
+           "SELECT r.id, x.id::text, x.seq, x.sender_id, x.temp_id FROM unnest($1::bigint[]) "
+           "AS r(id) CROSS JOIN LATERAL (SELECT m.id, m.seq, m.sender_id, m.temp_id "
+           "FROM messages m WHERE m.room_id = r.id AND NOT EXISTS (SELECT 1 FROM "
+           "message_pending p WHERE p.id = m.id) ORDER BY m.seq DESC LIMIT $2) x",
+           ids, recent)) {
+      chat_message key;
+      key.room_id = row[0].as<int64_t>();
+      key.id = row[1].as<std::string>();
+      key.seq = row[2].as<int64_t>();
+      key.sender_id = row[3].as<int64_t>();
+      key.temp_id = row[4].as<std::string>();
+      key.state = message_state::committed;
+      by_room[key.room_id].recent.push_back(std::move(key));
+    }
+  for (const auto& row : txn.exec_params(std::string{"SELECT "} + columns +
+                                           " FROM message_pending p JOIN messages m ON "
+                                           "m.id = p.id WHERE p.room_id = ANY($1::bigint[]) "
+                                           "ORDER BY m.room_id, m.seq",
+                                         ids)) {
+    auto msg = read_message(row);
+    by_room[msg.room_id].unfinished.push_back(std::move(msg));
+  }
+  for (size_t i = 0; i < batch.size(); ++i)
+    results[i].value = by_room[batch[i].room_id];
+  return results;
 }
 
 std::vector<chat_message> pending(db_connection& db, std::chrono::milliseconds min_age,

@@ -35,7 +35,16 @@ history_page history(db_connection& db, const history_query& query);
 
 std::vector<chat_message> find(db_connection& db, int64_t sender_id, const std::string& temp_id);
 
-room_snapshot snapshot(db_connection& db, int64_t room_id, int32_t recent);
+struct snapshot_request {
+  int64_t room_id = 0;
+  /// How many of the most recent committed messages to return (keys only: id, seq, sender,
+  /// tempId), to seed the room's dedupe window.
+  int32_t recent = 0;
+};
+
+/// What rooms need to activate, for rooms that activate together (set-based queries).
+std::vector<item_result<room_snapshot>> snapshots(db_connection& db,
+                                                  const std::vector<snapshot_request>& batch);
 
 std::vector<chat_message> pending(db_connection& db, std::chrono::milliseconds min_age,
                                   int32_t limit);

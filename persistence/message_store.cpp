@@ -7,13 +7,14 @@ namespace chat {
 
 message_store_state::message_store_state()
     : inserts(message_queries::insert_pending), finalizes(message_queries::finalize),
-      deletes(message_queries::remove), marks(message_queries::mark_compensating) {
+      deletes(message_queries::remove), marks(message_queries::mark_compensating),
+      snapshots(message_queries::snapshots) {
   // nop
 }
 
 std::optional<db_pool_job> message_store_state::next_job() {
-  return next_job_round_robin(turn, settings.max_batch, singles, inserts, finalizes, deletes,
-                              marks);
+  return next_job_round_robin(turn, settings.max_batch, singles, inserts, finalizes, deletes, marks,
+                              snapshots);
 }
 
 message_store_actor::behavior_type
@@ -58,9 +59,8 @@ message_store(message_store_actor::stateful_pointer<message_store_state> self,
         self->make_response_promise<std::vector<chat_message>>());
     },
     [=](snapshot_atom, int64_t room, int32_t recent) {
-      return single(
-        [room, recent](db_connection& db) { return message_queries::snapshot(db, room, recent); },
-        self->make_response_promise<room_snapshot>());
+      return batched(self->state.snapshots, message_queries::snapshot_request{room, recent},
+                     self->make_response_promise<room_snapshot>());
     },
     [=](pending_atom, caf::timespan age, int32_t limit) {
       auto min_age = std::chrono::duration_cast<std::chrono::milliseconds>(age);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "persistence/db_pool.hpp"
+#include "persistence/message_queries.hpp"
 #include "protocol/interfaces.hpp"
 
 namespace chat {
@@ -28,6 +29,7 @@ struct message_store_state {
   batch_queue<std::string, bool> finalizes;
   batch_queue<std::string, bool> deletes;
   batch_queue<std::string, bool> marks;
+  batch_queue<message_queries::snapshot_request, room_snapshot> snapshots;
   std::deque<db_pool_job> singles;
   size_t turn = 0;
 

@@ -118,23 +118,68 @@ void gather(const room_commit& request, int64_t version, const std::set<std::str
 
 } // namespace
 
-room_claim claim(db_connection& db, int64_t room_id, const std::string& node) {
+std::vector<item_result<room_claim>> claim(db_connection& db,
+                                           const std::vector<claim_request>& batch) {
+  std::vector<item_result<room_claim>> results(batch.size());
   pqxx::work txn{db.get()};
-  auto rows = txn.exec_params(std::string{"UPDATE rooms r SET owner_node = $2, "
-                                          "owner_epoch = r.owner_epoch + 1 WHERE r.id = $1 "
-                                          "RETURNING "} +
-                                room_columns,
-                              room_id, node);
-  if (rows.empty())
-    throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
-  room_claim result;
-  result.room = read_room(rows[0]);
-  for (const auto& row : txn.exec_params("SELECT user_id, read_seq FROM room_members "
-                                         "WHERE room_id = $1 ORDER BY user_id",
-                                         room_id))
-    result.members.push_back(room_member{row[0].as<int64_t>(), row[1].as<int64_t>()});
+  // A room claimed twice in one batch gets two epochs: one round per repetition.
+  std::vector<size_t> pending(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i)
+    pending[i] = i;
+  std::map<int64_t, room_metadata> claimed;
+  while (!pending.empty()) {
+    std::set<int64_t> seen;
+    std::vector<size_t> round;
+    std::vector<size_t> later;
+    json requests = json::array();
+    std::vector<int64_t> ids;
+    for (auto i : pending) {
+      if (!seen.insert(batch[i].room_id).second) {
+        later.push_back(i);
+        continue;
+      }
+      round.push_back(i);
+      ids.push_back(batch[i].room_id);
+      requests.push_back(json{{"room_id", batch[i].room_id}, {"node", batch[i].node}});
+    }
+    // Lock in id order first, like room commits do, so that the two never deadlock.
+    txn.exec_params("SELECT id FROM rooms WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+                    int_array(ids));
+    std::map<int64_t, room_metadata> updated;
+    for (const auto& row : txn.exec_params(
+           std::string{"UPDATE rooms r SET owner_node = x.node, owner_epoch = r.owner_epoch + 1 "
+                       "FROM json_to_recordset($1::json) AS x(room_id bigint, node text) "
+                       "WHERE r.id = x.room_id RETURNING "} +
+             room_columns,
+           dump(requests))) {
+      auto meta = read_room(row);
+      updated.emplace(meta.id, std::move(meta));
+    }
+    for (auto i : round) {
+      auto j = updated.find(batch[i].room_id);
+      if (j == updated.end())
+        results[i].error = make_error(
+          chat_errc::not_found, "room " + std::to_string(batch[i].room_id) + " does not exist");
+      else
+        results[i].value.room = j->second;
+    }
+    pending = std::move(later);
+  }
+  std::vector<int64_t> ids;
+  for (auto& request : batch)
+    ids.push_back(request.room_id);
+  std::map<int64_t, std::vector<room_member>> members;
+  for (const auto& row : txn.exec_params("SELECT room_id, user_id, read_seq FROM room_members "
+                                         "WHERE room_id = ANY($1::bigint[]) "
+                                         "ORDER BY room_id, user_id",
+                                         int_array(ids)))
+    members[row[0].as<int64_t>()].push_back(
+      room_member{row[1].as<int64_t>(), row[2].as<int64_t>()});
   txn.commit();
-  return result;
+  for (size_t i = 0; i < batch.size(); ++i)
+    if (!results[i].error)
+      results[i].value.members = members[batch[i].room_id];
+  return results;
 }
 
 namespace {

@@ -17,8 +17,16 @@ class db_connection;
 
 namespace room_queries {
 
-/// Increments the room's owner epoch for `node`; throws store_error(not_found).
-room_claim claim(db_connection& db, int64_t room_id, const std::string& node);
+struct claim_request {
+  int64_t room_id = 0;
+  std::string node;
+};
+
+/// Takes ownership of rooms for nodes by incrementing their owner epochs, for rooms that
+/// activate together (one transaction; rooms locked in id order). An unknown room fails with
+/// not_found alone.
+std::vector<item_result<room_claim>> claim(db_connection& db,
+                                           const std::vector<claim_request>& batch);
 
 /// Saga step 2 for several rooms in one transaction of three statements: lock the rooms and
 /// read their epochs, find tombstoned messages, then insert the room commits and outbox

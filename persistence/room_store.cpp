@@ -5,12 +5,12 @@
 
 namespace chat {
 
-room_store_state::room_store_state() : commits(room_queries::commit) {
+room_store_state::room_store_state() : commits(room_queries::commit), claims(room_queries::claim) {
   // nop
 }
 
 std::optional<db_pool_job> room_store_state::next_job() {
-  return next_job_round_robin(turn, settings.max_batch, singles, commits);
+  return next_job_round_robin(turn, settings.max_batch, singles, commits, claims);
 }
 
 room_store_actor::behavior_type
@@ -26,8 +26,10 @@ room_store(room_store_actor::stateful_pointer<room_store_state> self, store_sett
   };
   return {
     [=](claim_atom, int64_t room, std::string node) {
-      return single([room, node](db_connection& db) { return room_queries::claim(db, room, node); },
-                    self->make_response_promise<room_claim>());
+      auto promise = self->make_response_promise<room_claim>();
+      self->state.claims.push(room_queries::claim_request{room, std::move(node)}, promise);
+      self->state.pool.dispatch();
+      return promise;
     },
     [=](commit_atom, room_commit& request) {
       auto promise = self->make_response_promise<commit_result>();

@@ -7,6 +7,7 @@
 
 #include "persistence/db_pool.hpp"
 #include "persistence/message_store.hpp"
+#include "persistence/room_queries.hpp"
 #include "protocol/interfaces.hpp"
 
 namespace chat {
@@ -17,6 +18,7 @@ struct room_store_state {
   store_settings settings;
   db_pool<room_store_actor::stateful_pointer<room_store_state>> pool;
   batch_queue<room_commit, commit_result> commits;
+  batch_queue<room_queries::claim_request, room_claim> claims;
   std::deque<db_pool_job> singles;
   size_t turn = 0;
 

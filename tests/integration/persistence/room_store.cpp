@@ -69,6 +69,33 @@ CAF_TEST(a claim increments the owner epoch) {
   CAF_CHECK_EQUAL(code_of(err), chat_errc::not_found);
 }
 
+CAF_TEST(claims that arrive together are batched and each gets its own epoch) {
+  auto other = make_room({alice.id});
+  // Sent without waiting: the store claims them in one transaction.
+  for (int i = 0; i < 3; ++i)
+    self->send(store, claim_atom::value, room_id, std::string{"node-" + std::to_string(i)});
+  self->send(store, claim_atom::value, other, std::string{"node-a"});
+  self->send(store, claim_atom::value, int64_t{999999}, std::string{"node-a"});
+  std::vector<int64_t> epochs;
+  int missing = 0;
+  for (int i = 0; i < 5; ++i)
+    self->receive(
+      [&](room_claim& claim) {
+        if (claim.room.id == room_id) {
+          epochs.push_back(claim.room.owner_epoch);
+          CAF_CHECK_EQUAL(claim.members.size(), 2u);
+        }
+      },
+      [&](caf::error& err) {
+        CAF_CHECK_EQUAL(code_of(err), chat_errc::not_found);
+        ++missing;
+      });
+  std::sort(epochs.begin(), epochs.end());
+  CAF_CHECK_EQUAL(epochs, (std::vector<int64_t>{1, 2, 3}));
+  CAF_CHECK_EQUAL(missing, 1);
+  CAF_CHECK_EQUAL(rooms_value("SELECT owner_epoch FROM rooms WHERE id = " + q(room_id)), 3);
+}
+
 CAF_TEST(a commit writes metadata and outbox events in one transaction) {
   auto epoch = claim();
   auto a = message(1, alice.id);
