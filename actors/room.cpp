@@ -62,13 +62,46 @@ void remember(room_ptr self, const std::string& key, room_state::dedupe_entry en
 
 // -- delivery ---------------------------------------------------------------------------------
 
-void broadcast(room_ptr self, const chat_message& msg) {
-  if (self->state.subscribers.empty())
-    return;
-  // Encoded once, whatever the number of subscribers.
-  room_broadcast event{self->state.id, msg.seq, encode_message(msg)};
+/// Sends an event to every subscriber (encoded once, whatever their number).
+void broadcast(room_ptr self, room_topic topic, int64_t seq, std::string body) {
+  room_broadcast event{self->state.id, topic, seq, std::move(body)};
   for (auto& subscriber : self->state.subscribers)
     self->send(subscriber, event);
+}
+
+int64_t unread_of(const room_state& st, int64_t read_seq) {
+  return std::max<int64_t>(0, st.delivered_seq - read_seq);
+}
+
+/// Tells the members' sessions (through the node's fan-out) how the room looks now.
+void send_update(room_ptr self, std::vector<member_unread> members) {
+  auto& st = self->state;
+  if (!st.deps.updates || members.empty())
+    return;
+  room_update update;
+  update.room_id = st.id;
+  update.last_message = st.last_message_json;
+  update.last_activity_at = st.last_activity_at;
+  update.members = std::move(members);
+  self->send(st.deps.updates, std::move(update));
+}
+
+/// A committed message leaves the room, in seq order.
+void deliver(room_ptr self, const chat_message& msg) {
+  auto& st = self->state;
+  auto& reader = st.members[msg.sender_id];
+  reader = std::max(reader, msg.seq); // senders have read their own message
+  st.last_activity_at = std::max(st.last_activity_at, msg.created_at);
+  if (st.subscribers.empty() && !st.deps.updates)
+    return;
+  st.last_message_json = encode_message(msg);
+  if (!st.subscribers.empty())
+    broadcast(self, room_topic::messages, msg.seq, st.last_message_json);
+  std::vector<member_unread> members;
+  members.reserve(st.members.size());
+  for (auto& [user, read_seq] : st.members)
+    members.push_back(member_unread{user, std::max<int64_t>(0, msg.seq - read_seq)});
+  send_update(self, std::move(members));
 }
 
 /// Records a resolved seq and delivers everything that is now in order.
@@ -79,9 +112,9 @@ void resolve_seq(room_ptr self, int64_t seq, saga_outcome outcome) {
   st.resolved.emplace(seq, std::move(outcome));
   while (!st.resolved.empty() && st.resolved.begin()->first == st.delivered_seq + 1) {
     auto node = st.resolved.extract(st.resolved.begin());
-    if (node.mapped().committed)
-      broadcast(self, node.mapped().message);
     st.delivered_seq = node.key();
+    if (node.mapped().committed)
+      deliver(self, node.mapped().message);
   }
 }
 
@@ -153,6 +186,23 @@ void run_commit(room_ptr self) {
   auto& counters = metrics::instance();
   ++counters.room_commit_batches;
   counters.room_commit_messages += static_cast<int64_t>(request.messages.size());
+  // Within a batch, event versions follow seq order (across batches they follow the order in
+  // which the messages' inserts finished).
+  std::vector<size_t> order(request.messages.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return request.messages[a].seq < request.messages[b].seq; });
+  {
+    std::vector<chat_message> sorted;
+    std::vector<caf::typed_response_promise<int64_t>> sorted_promises;
+    for (auto i : order) {
+      sorted.push_back(std::move(request.messages[i]));
+      sorted_promises.push_back(std::move((*promises)[i]));
+    }
+    request.messages = std::move(sorted);
+    *promises = std::move(sorted_promises);
+  }
   auto ids = std::make_shared<std::vector<std::string>>();
   for (auto& msg : request.messages)
     ids->push_back(msg.id);
@@ -338,6 +388,9 @@ void activate(room_ptr self) {
       [self, timeout](room_claim& claim) {
         auto& st = self->state;
         st.meta = std::move(claim.room);
+        st.last_activity_at = st.meta.last_activity_at;
+        if (st.meta.has_last_message)
+          st.last_message_json = encode_message(st.meta.last_message);
         for (auto& member : claim.members)
           st.members.emplace(member.user_id, member.read_seq);
         self
@@ -479,6 +532,30 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
           });
     },
     [=](get_atom) { return when_active<room_metadata>(self, [self] { return self->state.meta; }); },
+    [=](members_atom, int64_t user) {
+      return when_active<bool>(self, [self, user] { return self->state.members.count(user) > 0; });
+    },
+    [=](read_atom, int64_t user, int64_t seq) {
+      auto& st = self->state;
+      st.touched = true;
+      auto i = st.members.find(user);
+      if (!st.active || i == st.members.end())
+        return;
+      i->second = std::max(i->second, seq);
+      send_update(self, {member_unread{user, unread_of(st, i->second)}});
+    },
+    [=](typing_atom, int64_t user, bool typing) {
+      auto& st = self->state;
+      if (!st.active || st.members.count(user) == 0 || st.subscribers.empty())
+        return;
+      broadcast(self, room_topic::typing, 0, typing_json(st.id, user, typing));
+    },
+    [=](active_atom, int64_t user, bool active) {
+      auto& st = self->state;
+      if (!st.active || st.members.count(user) == 0 || st.subscribers.empty())
+        return;
+      broadcast(self, room_topic::active, 0, presence_json(st.id, user, active, now_ms()));
+    },
     [=](idle_atom) { on_idle_timer(self); },
   };
 }

@@ -21,6 +21,8 @@ struct room_deps {
   room_store_actor rooms;
   /// Asked before passivation; may be invalid (the room then just stops).
   room_manager_actor manager;
+  /// The node's fan-out, which takes room updates to the members' sessions; may be invalid.
+  subscriber_actor updates;
 };
 
 struct room_state {
@@ -42,6 +44,9 @@ struct room_state {
   room_metadata meta;
   /// Member -> read position.
   std::unordered_map<int64_t, int64_t> members;
+  /// The last delivered message, encoded (for room updates), or "null".
+  std::string last_message_json = "null";
+  int64_t last_activity_at = 0;
 
   // -- sequencing and delivery ----------------------------------------------------------------
 

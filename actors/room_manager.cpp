@@ -6,11 +6,12 @@ namespace chat {
 
 room_manager_actor::behavior_type
 room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room_settings settings,
-             message_store_actor messages, room_store_actor rooms) {
+             message_store_actor messages, room_store_actor rooms, subscriber_actor updates) {
   auto& st = self->state;
   st.settings = std::move(settings);
   st.messages = std::move(messages);
   st.rooms_store = std::move(rooms);
+  st.updates = std::move(updates);
   // Rooms are linked so that they stop with the manager. The exit of a room (passivation,
   // fence, failed activation) only removes it; any other exit message stops the manager.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -26,29 +27,29 @@ room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room
     st.by_address.erase(i);
   });
   return {
-      [=](get_atom, int64_t id) -> room_actor {
-        auto& st = self->state;
-        if (auto i = st.rooms.find(id); i != st.rooms.end())
-          return i->second;
-        room_deps deps{st.messages, st.rooms_store, self};
-        auto handle = self->spawn<caf::linked>(room, id, st.settings, deps);
-        st.rooms.emplace(id, handle);
-        st.by_address.emplace(handle.address(), id);
-        return handle;
-      },
-      [=](members_atom, int64_t id) {
-        if (auto i = self->state.rooms.find(id); i != self->state.rooms.end())
-          self->send(i->second, members_atom::value);
-      },
-      [=](idle_atom, int64_t id) {
-        auto& st = self->state;
-        auto i = st.rooms.find(id);
-        if (i == st.rooms.end() || i->second.address() != self->current_sender())
-          return true; // not registered (any more): nobody hands it out
-        st.rooms.erase(i);
-        return true;
-      },
-      [=](count_atom) { return static_cast<int64_t>(self->state.rooms.size()); },
+    [=](get_atom, int64_t id) -> room_actor {
+      auto& st = self->state;
+      if (auto i = st.rooms.find(id); i != st.rooms.end())
+        return i->second;
+      room_deps deps{st.messages, st.rooms_store, self, st.updates};
+      auto handle = self->spawn<caf::linked>(room, id, st.settings, deps);
+      st.rooms.emplace(id, handle);
+      st.by_address.emplace(handle.address(), id);
+      return handle;
+    },
+    [=](members_atom, int64_t id) {
+      if (auto i = self->state.rooms.find(id); i != self->state.rooms.end())
+        self->send(i->second, members_atom::value);
+    },
+    [=](idle_atom, int64_t id) {
+      auto& st = self->state;
+      auto i = st.rooms.find(id);
+      if (i == st.rooms.end() || i->second.address() != self->current_sender())
+        return true; // not registered (any more): nobody hands it out
+      st.rooms.erase(i);
+      return true;
+    },
+    [=](count_atom) { return static_cast<int64_t>(self->state.rooms.size()); },
   };
 }
 

@@ -18,12 +18,13 @@ struct room_manager_state {
   room_settings settings;
   message_store_actor messages;
   room_store_actor rooms_store;
+  subscriber_actor updates;
   std::unordered_map<int64_t, room_actor> rooms;
   std::map<caf::actor_addr, int64_t> by_address;
 };
 
 room_manager_actor::behavior_type
 room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room_settings settings,
-             message_store_actor messages, room_store_actor rooms);
+             message_store_actor messages, room_store_actor rooms, subscriber_actor updates = {});
 
 } // namespace chat

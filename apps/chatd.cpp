@@ -16,7 +16,9 @@
 #include "apps/node_config.hpp"
 #include "cluster/node.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/password_hasher.hpp"
 #include "gateway/rest_api.hpp"
+#include "gateway/websocket_server.hpp"
 #include "persistence/embedded_kafka.hpp"
 #include "persistence/migrations.hpp"
 
@@ -89,11 +91,22 @@ int main(int argc, char** argv) {
 
   caf::actor_system sys{cfg};
   auto actors = start_node(sys, settings);
-  auto context = std::make_shared<rest_context>();
+  auto context = std::make_shared<gateway_context>();
   context->sys = &sys;
-  context->actors = actors;
   context->node_id = cfg.node_id;
-  http_server server{cfg.http(), make_rest_api(context), nullptr};
+  context->settings = cfg.gateway();
+  context->directory = caf::actor_cast<room_directory_actor>(actors.room_manager);
+  context->fanout = actors.fanout;
+  context->messages = actors.messages;
+  context->rooms = actors.rooms;
+  context->users = actors.users;
+  context->hasher = spawn_password_hasher(sys, cfg.auth_hash_workers);
+  context->tokens = std::make_shared<token_service>(
+    secret, std::chrono::duration_cast<std::chrono::seconds>(cfg.auth_access_ttl),
+    std::chrono::duration_cast<std::chrono::seconds>(cfg.auth_refresh_ttl));
+  context->limiter = std::make_shared<rate_limiter>(context->settings.send_rate);
+  http_server server{cfg.http(), make_rest_api(context),
+                     std::make_shared<websocket_server>(context)};
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -107,6 +120,7 @@ int main(int argc, char** argv) {
   sigwait(&signals, &received);
   spdlog::info("{} received, shutting down", strsignal(received));
   server.stop();
+  caf::anon_send_exit(context->hasher, caf::exit_reason::user_shutdown);
   stop_node(actors);
   if (kafka) {
     std::error_code ignored;

@@ -59,6 +59,20 @@ node_config::node_config(const char* program) {
     .add(recovery_pending_age, "pending-age", "unfinished messages older than this recover")
     .add(recovery_interval, "interval", "time between recovery sweeps")
     .add(recovery_batch, "batch", "most messages handled per sweep");
+  opt_group{custom_options_, "auth"}
+    .add(auth_access_ttl, "access-ttl", "lifetime of access tokens")
+    .add(auth_refresh_ttl, "refresh-ttl", "lifetime of refresh tokens")
+    .add(auth_hash_workers, "hash-workers", "threads hashing passwords (argon2id)");
+  opt_group{custom_options_, "gateway"}
+    .add(gateway_max_frame_bytes, "max-frame-bytes", "largest STOMP frame a client may send")
+    .add(gateway_max_content_bytes, "max-content-bytes", "largest message content")
+    .add(gateway_max_outbound_frames, "max-outbound-frames",
+         "frames waiting for a client before it is disconnected as too slow")
+    .add(gateway_heartbeat, "heartbeat", "the server's STOMP heart-beat offer")
+    .add(gateway_connect_timeout, "connect-timeout", "time to the CONNECT frame")
+    .add(gateway_request_timeout, "request-timeout", "bound of requests made for a client")
+    .add(gateway_send_rate, "send-rate", "messages per second a user may send (sustained)")
+    .add(gateway_send_burst, "send-burst", "messages a user may send at once");
   opt_group{custom_options_, "log"}.add(log_level, "level",
                                         "trace, debug, info, warn, error or off");
   program = program == nullptr ? "chatd" : program;
@@ -147,6 +161,20 @@ std::string node_config::check_ranges() const {
     return "recovery.interval and recovery.pending-age must be positive";
   if (recovery_pending_age <= saga_step_timeout * 3)
     return "recovery.pending-age must exceed three saga step timeouts (a saga's forward path)";
+  if (auth_access_ttl < std::chrono::seconds(10) || auth_refresh_ttl < auth_access_ttl)
+    return "auth.access-ttl must be at least 10s and auth.refresh-ttl at least as long";
+  if (auth_hash_workers == 0 || auth_hash_workers > 16)
+    return "auth.hash-workers must be between 1 and 16";
+  if (gateway_max_frame_bytes < 1024 || gateway_max_content_bytes == 0 ||
+      gateway_max_content_bytes + 1024 > gateway_max_frame_bytes)
+    return "gateway.max-frame-bytes must exceed gateway.max-content-bytes by 1 KiB at least";
+  if (gateway_max_outbound_frames < 16)
+    return "gateway.max-outbound-frames must be at least 16";
+  if (!positive(gateway_heartbeat) || !positive(gateway_connect_timeout) ||
+      !positive(gateway_request_timeout))
+    return "gateway.heartbeat, connect-timeout and request-timeout must be positive";
+  if (!(gateway_send_rate > 0) || gateway_send_burst < 1)
+    return "gateway.send-rate must be positive and gateway.send-burst at least 1";
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
   if (std::find(std::begin(levels), std::end(levels), log_level) == std::end(levels))
     return "log.level must be one of trace, debug, info, warn, error, off";
@@ -178,6 +206,20 @@ node_settings node_config::node() const {
   result.kafka.delivery_timeout =
     std::chrono::duration_cast<std::chrono::milliseconds>(kafka_delivery_timeout);
   result.kafka.linger = std::chrono::duration_cast<std::chrono::milliseconds>(kafka_linger);
+  return result;
+}
+
+gateway_settings node_config::gateway() const {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  gateway_settings result;
+  result.max_frame_bytes = gateway_max_frame_bytes;
+  result.max_content_bytes = gateway_max_content_bytes;
+  result.max_outbound_frames = gateway_max_outbound_frames;
+  result.heartbeat = duration_cast<milliseconds>(gateway_heartbeat);
+  result.connect_timeout = duration_cast<milliseconds>(gateway_connect_timeout);
+  result.request_timeout = duration_cast<milliseconds>(gateway_request_timeout);
+  result.send_rate = rate_limit_settings{gateway_send_rate, gateway_send_burst};
   return result;
 }
 

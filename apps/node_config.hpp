@@ -9,6 +9,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "cluster/node.hpp"
+#include "gateway/gateway_context.hpp"
 #include "gateway/http_server.hpp"
 
 namespace chat {
@@ -52,6 +53,19 @@ struct node_config : caf::actor_system_config {
   caf::timespan recovery_pending_age = std::chrono::seconds(60);
   caf::timespan recovery_interval = std::chrono::seconds(10);
   size_t recovery_batch = 200;
+  // [auth]
+  caf::timespan auth_access_ttl = std::chrono::hours(1);
+  caf::timespan auth_refresh_ttl = std::chrono::hours(14 * 24);
+  size_t auth_hash_workers = 2;
+  // [gateway]
+  size_t gateway_max_frame_bytes = 64 * 1024;
+  size_t gateway_max_content_bytes = 8 * 1024;
+  size_t gateway_max_outbound_frames = 1024;
+  caf::timespan gateway_heartbeat = std::chrono::seconds(10);
+  caf::timespan gateway_connect_timeout = std::chrono::seconds(10);
+  caf::timespan gateway_request_timeout = std::chrono::seconds(10);
+  double gateway_send_rate = 20;
+  double gateway_send_burst = 40;
   // [log]
   std::string log_level = "info";
 
@@ -64,6 +78,7 @@ struct node_config : caf::actor_system_config {
 
   node_settings node() const;
   http_settings http() const;
+  gateway_settings gateway() const;
 
   /// The embedded Kafka is used when no brokers are configured.
   bool embedded_kafka() const { return kafka_brokers.empty(); }

@@ -6,7 +6,9 @@
 #include "actors/outbox_relay.hpp"
 #include "actors/recovery_sweeper.hpp"
 #include "actors/room_manager.hpp"
+#include "cluster/fanout.hpp"
 #include "persistence/room_store.hpp"
+#include "persistence/user_store.hpp"
 
 namespace chat {
 
@@ -16,7 +18,15 @@ node_actors start_node(caf::actor_system& sys, node_settings settings) {
   node_actors result;
   result.messages = sys.spawn(message_store, settings.messages);
   result.rooms = sys.spawn(room_store, settings.rooms);
-  result.room_manager = sys.spawn(room_manager, settings.room, result.messages, result.rooms);
+  // Sign-ups and logins get their own small pool: they never wait behind room commits.
+  result.users =
+    sys.spawn(user_store, store_settings{settings.rooms.dsn, 1, settings.rooms.max_batch});
+  // The fan-out and the rooms refer to each other: the fan-out gets the directory afterwards.
+  result.fanout = sys.spawn(fanout);
+  result.room_manager = sys.spawn(room_manager, settings.room, result.messages, result.rooms,
+                                  caf::actor_cast<subscriber_actor>(result.fanout));
+  caf::anon_send(result.fanout, caf::actor_cast<room_directory_actor>(result.room_manager),
+                 result.messages);
   result.sweeper = sys.spawn(recovery_sweeper, settings.recovery, result.messages, result.rooms);
   if (settings.relay_enabled)
     result.relay = sys.spawn(outbox_relay, settings.relay, settings.kafka, settings.rooms.dsn);
@@ -31,6 +41,8 @@ void stop_node(node_actors& actors) {
   stop(actors.relay);
   stop(actors.sweeper);
   stop(actors.room_manager);
+  stop(actors.fanout);
+  stop(actors.users);
   stop(actors.rooms);
   stop(actors.messages);
 }

@@ -29,6 +29,8 @@ struct node_settings {
 struct node_actors {
   message_store_actor messages;
   room_store_actor rooms;
+  user_store_actor users;
+  fanout_actor fanout;
   room_manager_actor room_manager;
   outbox_relay_actor relay;
   recovery_sweeper_actor sweeper;

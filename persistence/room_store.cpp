@@ -1,5 +1,6 @@
 #include "persistence/room_store.hpp"
 
+#include "persistence/membership_queries.hpp"
 #include "persistence/room_queries.hpp"
 #include "persistence/sql_util.hpp"
 
@@ -74,6 +75,45 @@ room_store(room_store_actor::stateful_pointer<room_store_state> self, store_sett
     [=](stats_atom) {
       return single([](db_connection& db) { return room_queries::outbox_counts(db); },
                     self->make_response_promise<outbox_stats>());
+    },
+    [=](create_atom, std::string title, std::string type, int64_t creator,
+        std::vector<int64_t> participants) {
+      return single(
+        [title, type, creator, participants](db_connection& db) {
+          return membership_queries::create_room(db, title, type, creator, participants);
+        },
+        self->make_response_promise<room_view>());
+    },
+    [=](list_atom, int64_t user) {
+      return single([user](db_connection& db) { return membership_queries::rooms_of(db, user); },
+                    self->make_response_promise<std::vector<room_view>>());
+    },
+    [=](get_atom, int64_t room, int64_t user) {
+      return single(
+        [room, user](db_connection& db) { return membership_queries::view(db, room, user); },
+        self->make_response_promise<room_view>());
+    },
+    [=](join_atom, int64_t room, std::vector<int64_t> users) {
+      return single(
+        [room, users](db_connection& db) {
+          membership_queries::add_members(db, room, users);
+          return true;
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](leave_atom, int64_t room, int64_t user) {
+      return single(
+        [room, user](db_connection& db) {
+          return membership_queries::remove_member(db, room, user);
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](read_atom, int64_t room, int64_t user, int64_t seq) {
+      return single(
+        [room, user, seq](db_connection& db) {
+          return membership_queries::mark_read(db, room, user, seq);
+        },
+        self->make_response_promise<room_view>());
     },
     [=](ping_atom) {
       return single([](db_connection& db) { return ping(db); },

@@ -35,6 +35,9 @@ using join_atom = caf::atom_constant<caf::atom("join")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
+using login_atom = caf::atom_constant<caf::atom("login")>;
+using hash_atom = caf::atom_constant<caf::atom("hash")>;
+using verify_atom = caf::atom_constant<caf::atom("verify")>;
 
 // -- rooms and sagas --------------------------------------------------------------------------
 using send_atom = caf::atom_constant<caf::atom("send")>;
@@ -45,6 +48,14 @@ using unsubscribe_atom = caf::atom_constant<caf::atom("unsubscr")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
+using typing_atom = caf::atom_constant<caf::atom("typing")>;
+using active_atom = caf::atom_constant<caf::atom("active")>;
+
+// -- gateway ------------------------------------------------------------------------------------
+using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
+using closed_atom = caf::atom_constant<caf::atom("closed")>;
+using overflow_atom = caf::atom_constant<caf::atom("overflow")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
 
 // -- background work --------------------------------------------------------------------------
 using tick_atom = caf::atom_constant<caf::atom("tick")>;

@@ -1,5 +1,6 @@
 // String forms of the protocol's enums and equality of messages.
 #include "protocol/message.hpp"
+#include "protocol/room.hpp"
 #include "protocol/saga.hpp"
 
 namespace chat {
@@ -44,6 +45,18 @@ const char* to_string(delivery_status x) {
     return "FAILED";
   }
   return "UNKNOWN";
+}
+
+const char* to_string(room_topic x) {
+  switch (x) {
+  case room_topic::messages:
+    return "messages";
+  case room_topic::typing:
+    return "typing";
+  case room_topic::active:
+    return "active";
+  }
+  return "unknown";
 }
 
 bool operator==(const chat_message& x, const chat_message& y) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,8 +85,40 @@ using room_store_actor = caf::typed_actor<
   caf::replies_to<members_atom, int64_t>::with<std::vector<room_member>>,
   // Counts the outbox backlog and dead events.
   caf::replies_to<stats_atom>::with<outbox_stats>,
+  // Creates a room (title, type, creator, participants) with its creator as a member.
+  caf::replies_to<create_atom, std::string, std::string, int64_t,
+                  std::vector<int64_t>>::with<room_view>,
+  // Lists a user's rooms, most recent activity first.
+  caf::replies_to<list_atom, int64_t>::with<std::vector<room_view>>,
+  // Reads a room as a member sees it (not_member, not_found).
+  caf::replies_to<get_atom, int64_t, int64_t>::with<room_view>,
+  // Adds members to a room.
+  caf::replies_to<join_atom, int64_t, std::vector<int64_t>>::with<bool>,
+  // Removes a member from a room; false if it was none.
+  caf::replies_to<leave_atom, int64_t, int64_t>::with<bool>,
+  // Moves a member's read position forward (negative seq: to the end); replies with the room
+  // as the member now sees it.
+  caf::replies_to<read_atom, int64_t, int64_t, int64_t>::with<room_view>,
   // Checks that the database answers.
   caf::replies_to<ping_atom>::with<bool>>;
+
+/// The users (in the rooms database). Password hashes never leave it except to be verified.
+using user_store_actor = caf::typed_actor<
+  // Creates a user (username, nickname, password hash); conflict when the name is taken.
+  caf::replies_to<signup_atom, std::string, std::string, std::string>::with<user>,
+  // Finds a user with its password hash by name (not_found).
+  caf::replies_to<login_atom, std::string>::with<user_credentials>,
+  // Reads a user (not_found).
+  caf::replies_to<get_atom, int64_t>::with<user>,
+  // Checks that the database answers.
+  caf::replies_to<ping_atom>::with<bool>>;
+
+/// Hashes and verifies passwords (argon2id) off the scheduler threads.
+using password_hasher_actor = caf::typed_actor<
+  // Hashes a password.
+  caf::replies_to<hash_atom, std::string>::with<std::string>,
+  // Verifies a password against a hash.
+  caf::replies_to<verify_atom, std::string, std::string>::with<bool>>;
 
 /// Publishes outbox events to Kafka: a detached actor that owns a rooms-database connection
 /// and the idempotent producer. One cycle claims a batch under row locks (FOR UPDATE SKIP
@@ -101,10 +134,12 @@ using status_sink_actor = caf::typed_actor<
   // A status of one of the sink's messages.
   caf::reacts_to<status_event>>;
 
-/// Receives a room's committed messages in seq order (a node's fan-out, or a test).
+/// Receives what rooms publish: a node's fan-out (or a test).
 using subscriber_actor = caf::typed_actor<
-  // One committed message.
-  caf::reacts_to<room_broadcast>>;
+  // A committed message (in seq order), or a typing or presence event.
+  caf::reacts_to<room_broadcast>,
+  // A room changed: its members' room lists (with their unread counts) need an update.
+  caf::reacts_to<room_update>>;
 
 /// A chat room: serializes its metadata updates, admits messages, orders their delivery.
 using room_actor = caf::typed_actor<
@@ -126,6 +161,14 @@ using room_actor = caf::typed_actor<
   caf::reacts_to<members_atom>,
   // Reads the cached room metadata.
   caf::replies_to<get_atom>::with<room_metadata>,
+  // Whether a user is a member.
+  caf::replies_to<members_atom, int64_t>::with<bool>,
+  // A member's read position moved (user, seq): updates its unread count and room list.
+  caf::reacts_to<read_atom, int64_t, int64_t>,
+  // A member started or stopped typing (user, typing).
+  caf::reacts_to<typing_atom, int64_t, bool>,
+  // A member's presence changed (user, active).
+  caf::reacts_to<active_atom, int64_t, bool>,
   // Passivation timer.
   caf::reacts_to<idle_atom>>;
 
@@ -133,6 +176,12 @@ using room_actor = caf::typed_actor<
 using message_saga_actor = caf::typed_actor<
   // Backoff timer of a compensation step retry.
   caf::reacts_to<retry_atom>>;
+
+/// Finds the actor of a room, wherever it runs (the room manager of a single node satisfies
+/// this interface; the cluster's directory places rooms across nodes).
+using room_directory_actor = caf::typed_actor<
+  // Returns the room actor, activating it if needed.
+  caf::replies_to<get_atom, int64_t>::with<room_actor>>;
 
 /// The rooms active on this node: activates rooms on demand and forgets passivated ones.
 using room_manager_actor = caf::typed_actor<
@@ -186,6 +235,57 @@ using outbox_relay_actor = caf::typed_actor<
   // Reads the relay counters.
   caf::replies_to<stats_atom>::with<relay_stats>>;
 
+/// A broadcast as a node hands it to its local connections: the body is shared, not copied.
+struct local_broadcast {
+  int64_t room_id = 0;
+  room_topic topic = room_topic::messages;
+  int64_t seq = 0;
+  std::shared_ptr<const std::string> body;
+};
+
+/// One WebSocket client's gateway actor (gateway/connection.hpp).
+using connection_actor = caf::typed_actor<
+  // A status of one of its user's messages.
+  caf::reacts_to<status_event>,
+  // A room event for one of its subscriptions.
+  caf::reacts_to<local_broadcast>,
+  // A room of its user changed.
+  caf::reacts_to<room_update>,
+  // Bytes received from the socket.
+  caf::reacts_to<inbound_atom, std::string>,
+  // The socket closed.
+  caf::reacts_to<closed_atom>,
+  // The outbound queue overflowed: the client is too slow.
+  caf::reacts_to<overflow_atom>,
+  // Heart-beat timer.
+  caf::reacts_to<tick_atom>,
+  // Continues a paused history replay of a subscription (subscription id).
+  caf::reacts_to<resume_atom, std::string>>;
+
+/// A node's fan-out: subscribes once per room for all of the node's connections and hands
+/// each broadcast (encoded once) to the local subscribers; reaches users' local sessions.
+using fanout_actor = caf::typed_actor<
+  // A room event (from a room this fan-out subscribed to).
+  caf::reacts_to<room_broadcast>,
+  // A room changed: delivered to the local sessions of the listed members.
+  caf::reacts_to<room_update>,
+  // Subscribes a connection of a user to a topic of a room (room id, room actor, topic, user,
+  // connection; membership checked); replies with the last seq this node delivered for the
+  // room (messages topic) before the subscription.
+  caf::replies_to<subscribe_atom, int64_t, room_actor, room_topic, int64_t,
+                  connection_actor>::with<int64_t>,
+  // Ends a connection's subscription to a room topic.
+  caf::reacts_to<unsubscribe_atom, int64_t, room_topic, connection_actor>,
+  // A user's session connected (user queues reach it from now on).
+  caf::reacts_to<join_atom, int64_t, connection_actor>,
+  // A user's session disconnected.
+  caf::reacts_to<leave_atom, int64_t, connection_actor>,
+  // Number of local sessions.
+  caf::replies_to<count_atom>::with<int64_t>,
+  // Wires the room directory (once, at start-up: the fan-out and the rooms refer to each
+  // other) and the messages store, to re-resolve a room that stopped and fill the gap.
+  caf::reacts_to<room_directory_actor, message_store_actor>>;
+
 /// Waits for PostgreSQL notifications on a dedicated connection and wakes the relay.
 using notification_listener_actor = caf::typed_actor<
   // Waits for the next notification (bounded), then schedules itself again.
@@ -193,5 +293,7 @@ using notification_listener_actor = caf::typed_actor<
 
 } // namespace chat
 
-// Jobs carry closures over local state: they never leave the node.
+// Jobs carry closures over local state, local broadcasts share their body in memory: neither
+// ever leaves the node.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chat::db_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chat::local_broadcast)

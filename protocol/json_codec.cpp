@@ -137,6 +137,31 @@ std::string encode_event_text(const std::string& event_id, const std::string& ev
   return result;
 }
 
+std::string typing_json(int64_t room_id, int64_t user_id, bool typing) {
+  return json{{"roomId", room_id}, {"userId", user_id}, {"isTyping", typing}}.dump();
+}
+
+std::string presence_json(int64_t room_id, int64_t user_id, bool active, int64_t last_seen) {
+  return json{{"roomId", room_id},
+              {"userId", user_id},
+              {"active", active},
+              {"lastSeenAt", iso8601(last_seen)}}
+    .dump();
+}
+
+std::string room_update_json(const room_update& update, int64_t unread) {
+  auto result = json{{"roomId", update.room_id},
+                     {"unreadCount", unread},
+                     {"lastActivityAt", iso8601(update.last_activity_at)}}
+                  .dump();
+  // The room encoded its last message once for all members: splice it in.
+  result.pop_back();
+  result += ",\"lastMessage\":";
+  result += update.last_message.empty() ? std::string_view{"null"} : update.last_message;
+  result += '}';
+  return result;
+}
+
 json mention_payload(const chat_message& x) {
   return json{
     {"messageId", x.id},

@@ -46,6 +46,16 @@ std::string encode_event_text(const std::string& event_id, const std::string& ev
                               int64_t room_id, int64_t version, int64_t occurred_at,
                               std::string_view payload_json);
 
+/// `/topic/typing/{roomId}`: {roomId, userId, isTyping}.
+std::string typing_json(int64_t room_id, int64_t user_id, bool typing);
+
+/// `/topic/active/{roomId}`: {roomId, userId, active, lastSeenAt}.
+std::string presence_json(int64_t room_id, int64_t user_id, bool active, int64_t last_seen);
+
+/// `/user/queue/room-updates` for one member: {roomId, lastMessage, unreadCount,
+/// lastActivityAt}; the last message is spliced in as encoded by the room.
+std::string room_update_json(const room_update& update, int64_t unread);
+
 /// Payload of MessageMentioned: {messageId, roomId, senderId, mentionedUserIds}.
 nlohmann::json mention_payload(const chat_message& x);
 

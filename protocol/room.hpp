@@ -127,17 +127,54 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
   return f(caf::meta::type_name("chat::resolution"), x.committed, x.removed, x.room);
 }
 
-/// One committed message as broadcast by its room: the JSON body is encoded once.
+/// What a room publishes to its subscribers, per destination kind.
+enum class room_topic : uint8_t {
+  /// `/topic/messages/{roomId}`: committed messages, in seq order.
+  messages = 0,
+  /// `/topic/typing/{roomId}`.
+  typing,
+  /// `/topic/active/{roomId}`.
+  active,
+};
+
+const char* to_string(room_topic x);
+
+/// One event of a room for its subscribers: the JSON body is encoded once.
 struct room_broadcast {
   int64_t room_id = 0;
+  room_topic topic = room_topic::messages;
+  /// The message's seq (messages topic), 0 otherwise.
   int64_t seq = 0;
-  /// The message object of the client contract, encoded as JSON.
+  /// The message object of the client contract (or the typing / presence object), JSON.
   std::string body;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, room_broadcast& x) {
-  return f(caf::meta::type_name("chat::room_broadcast"), x.room_id, x.seq, x.body);
+  return f(caf::meta::type_name("chat::room_broadcast"), x.room_id, x.topic, x.seq, x.body);
+}
+
+struct member_unread {
+  int64_t user_id = 0;
+  int64_t unread = 0;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, member_unread& x) {
+  return f(caf::meta::type_name("chat::member_unread"), x.user_id, x.unread);
+}
+
+/// A room changed (`/user/queue/room-updates`): one update serves every listed member.
+struct room_update {
+  int64_t room_id = 0;
+  /// The last message object (JSON, encoded once), or "null".
+  std::string last_message = "null";
+  int64_t last_activity_at = 0;
+  std::vector<member_unread> members;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_update& x) {
+  return f(caf::meta::type_name("chat::room_update"), x.room_id, x.last_message, x.last_activity_at,
+           x.members);
 }
 
 } // namespace chat

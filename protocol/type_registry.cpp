@@ -26,6 +26,10 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<commit_result>("chat::commit_result");
   cfg.add_message_type<resolution>("chat::resolution");
   cfg.add_message_type<room_broadcast>("chat::room_broadcast");
+  cfg.add_message_type<member_unread>("chat::member_unread");
+  cfg.add_message_type<std::vector<member_unread>>("std::vector<chat::member_unread>");
+  cfg.add_message_type<room_update>("chat::room_update");
+  cfg.add_message_type<user_credentials>("chat::user_credentials");
   cfg.add_message_type<status_event>("chat::status_event");
   cfg.add_message_type<saga_outcome>("chat::saga_outcome");
   cfg.add_message_type<saga_dead_letter>("chat::saga_dead_letter");
@@ -42,6 +46,8 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<subscriber_actor>("chat::subscriber_actor");
   cfg.add_message_type<room_actor>("chat::room_actor");
   cfg.add_message_type<room_manager_actor>("chat::room_manager_actor");
+  cfg.add_message_type<room_directory_actor>("chat::room_directory_actor");
+  cfg.add_message_type<fanout_actor>("chat::fanout_actor");
   cfg.add_error_category(chat_error_category(),
                          [](uint8_t code, caf::atom_value, const caf::message& ctx) {
                            std::string result = "chat: ";

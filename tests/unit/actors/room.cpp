@@ -213,7 +213,7 @@ CAF_TEST(a fenced room fails its sagas and stops) {
 }
 
 CAF_TEST(an idle room passivates and reactivates from the store) {
-  auto manager = sys.spawn(room_manager, settings, messages, rooms);
+  auto manager = sys.spawn(room_manager, settings, messages, rooms, subscriber_actor{});
   started.push_back(caf::actor_cast<caf::actor>(manager));
   auto hdl = ask<room_actor>(manager, get_atom::value, int64_t{7});
   send(hdl, draft("a"));

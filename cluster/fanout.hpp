@@ -1,0 +1,53 @@
+// A node's fan-out: the one subscriber of each room for all of the node's connections. It
+// hands each broadcast (its body shared, not copied) to the local subscribers of the topic,
+// delivers room updates to the local sessions of the members, and keeps the messages topic
+// gapless and free of duplicates when a room actor is replaced (it re-subscribes to the new
+// one and fills the gap from the messages store).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "protocol/interfaces.hpp"
+
+namespace chat {
+
+struct fanout_state {
+  static inline const char* name = "fanout";
+
+  // Not an aggregate: CAF would otherwise try to construct the state from the actor pointer.
+  fanout_state() = default;
+
+  struct waiting_subscriber {
+    room_topic topic;
+    connection_actor connection;
+    caf::typed_response_promise<int64_t> promise;
+  };
+
+  struct room_entry {
+    room_actor room;
+    /// Last seq of the messages topic delivered on this node.
+    int64_t last_seq = 0;
+    /// The subscription to the room is under way: new subscribers wait.
+    bool subscribing = false;
+    /// A gap is being filled from the store: live messages wait.
+    bool filling = false;
+    std::vector<waiting_subscriber> waiting;
+    std::vector<room_broadcast> held;
+    std::map<room_topic, std::vector<connection_actor>> subscribers;
+
+    bool empty() const;
+  };
+
+  room_directory_actor directory;
+  message_store_actor messages;
+  std::unordered_map<int64_t, room_entry> rooms;
+  /// User -> local sessions.
+  std::unordered_map<int64_t, std::vector<connection_actor>> sessions;
+};
+
+fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> self);
+
+} // namespace chat

@@ -1,0 +1,55 @@
+#include "persistence/user_store.hpp"
+
+#include "persistence/sql_util.hpp"
+#include "persistence/store_error.hpp"
+#include "persistence/user_queries.hpp"
+
+namespace chat {
+
+user_store_actor::behavior_type
+user_store(user_store_actor::stateful_pointer<user_store_state> self, store_settings settings) {
+  self->state.pool.start(self, settings.dsn, settings.pool_size,
+                         [self]() -> std::optional<db_pool_job> {
+                           auto& singles = self->state.singles;
+                           if (singles.empty())
+                             return std::nullopt;
+                           auto job = std::move(singles.front());
+                           singles.pop_front();
+                           return job;
+                         });
+  // Queues a job and hands work to idle workers.
+  auto single = [self](auto query, auto promise) {
+    self->state.singles.push_back(single_job(std::move(query), promise));
+    self->state.pool.dispatch();
+    return promise;
+  };
+  return {
+    [=](signup_atom, std::string username, std::string nickname, std::string hash) {
+      return single(
+        [username, nickname, hash](db_connection& db) {
+          return user_queries::create(db, username, nickname, hash);
+        },
+        self->make_response_promise<user>());
+    },
+    [=](login_atom, std::string username) {
+      return single(
+        [username](db_connection& db) {
+          auto found = user_queries::find_by_name(db, username);
+          if (!found)
+            throw store_error(chat_errc::not_found, "no user " + username);
+          return *found;
+        },
+        self->make_response_promise<user_credentials>());
+    },
+    [=](get_atom, int64_t id) {
+      return single([id](db_connection& db) { return user_queries::get(db, id); },
+                    self->make_response_promise<user>());
+    },
+    [=](ping_atom) {
+      return single([](db_connection& db) { return ping(db); },
+                    self->make_response_promise<bool>());
+    },
+  };
+}
+
+} // namespace chat

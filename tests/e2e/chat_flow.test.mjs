@@ -1,0 +1,174 @@
+// Two users, one room, 200 messages through a real chatd (private PostgreSQL, embedded
+// Kafka): ordering, exactly-once delivery, statuses, history, Kafka events, since-seq replay,
+// idempotent retries.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { newUser, readEvents, rest, startChatd, stompClient, waitFor } from './lib/harness.mjs';
+
+const count = 200;
+
+describe('chat flow', () => {
+  let node;
+  let alice;
+  let bob;
+  let room;
+  let aliceClient;
+  let bobClient;
+
+  before(async () => {
+    // One client sends 200 messages at once: lift the per-user rate limit for this node.
+    node = await startChatd(['--gateway.send-rate=1000', '--gateway.send-burst=1000']);
+    alice = await newUser(node, 'alice');
+    bob = await newUser(node, 'bob');
+  });
+
+  after(async () => {
+    await aliceClient?.close();
+    await bobClient?.close();
+    await node?.stop();
+  });
+
+  it('signs up, logs in and creates a room with both users', async () => {
+    const me = await rest(node, 'GET', '/api/v1/users/me', undefined, alice.token);
+    assert.equal(me.status, 200);
+    assert.deepEqual(me.body, { id: alice.id, username: alice.username, nickname: alice.username });
+    const created = await rest(node, 'POST', '/api/v1/chatrooms',
+      { title: 'e2e room', type: 'GROUP', participantIds: [bob.id] }, alice.token);
+    assert.equal(created.status, 201);
+    room = created.body;
+    assert.equal(room.title, 'e2e room');
+    assert.deepEqual(room.participants.map(p => p.id).sort(), [alice.id, bob.id].sort());
+    assert.equal(room.lastSeq, 0);
+    assert.equal(room.lastMessage, null);
+    const listed = await rest(node, 'GET', '/api/v1/chatrooms', undefined, bob.token);
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.body.map(r => r.id), [room.id]);
+  });
+
+  it('delivers 200 messages to both members in seq order exactly once', async () => {
+    aliceClient = await stompClient(node, alice.token);
+    bobClient = await stompClient(node, bob.token);
+    const messages = `/topic/messages/${room.id}`;
+    const statuses = `/topic/message/status/${room.id}`;
+    await aliceClient.subscribe(messages);
+    await aliceClient.subscribe(statuses);
+    await aliceClient.subscribe('/user/queue/errors');
+    await bobClient.subscribe(messages);
+    await bobClient.subscribe('/user/queue/room-updates');
+    for (let i = 1; i <= count; ++i)
+      aliceClient.send('/app/chat', { roomId: room.id, content: `message ${i}`, tempId: `temp-${i}` });
+    for (const client of [aliceClient, bobClient])
+      await waitFor(() => client.inbox(messages).length >= count, `${count} messages`, 30000);
+    for (const client of [aliceClient, bobClient]) {
+      const got = client.inbox(messages);
+      assert.equal(got.length, count, 'each message exactly once');
+      assert.deepEqual(got.map(m => m.seq), Array.from({ length: count }, (_, i) => i + 1));
+      assert.deepEqual(new Set(got.map(m => m.tempId)).size, count);
+      for (const m of got) {
+        assert.equal(m.roomId, room.id);
+        assert.equal(m.senderId, alice.id);
+        assert.equal(m.type, 'TEXT');
+        assert.match(m.id, /^[0-9a-f-]{36}$/);
+        assert.ok(!Number.isNaN(Date.parse(m.createdAt)));
+      }
+    }
+    await waitFor(() => aliceClient.inbox(statuses).filter(s => s.status === 'SAVED').length >= count,
+      'SAVED for each message');
+    const saved = aliceClient.inbox(statuses).filter(s => s.status === 'SAVED');
+    assert.equal(saved.length, count);
+    const bySeq = new Map(aliceClient.inbox(messages).map(m => [m.tempId, m]));
+    for (const s of saved) {
+      assert.equal(s.persistedId, bySeq.get(s.tempId).id);
+      assert.equal(s.seq, bySeq.get(s.tempId).seq);
+    }
+    // Every message went SENDING -> PROCESSING -> SAVED.
+    for (const kind of ['SENDING', 'PROCESSING'])
+      assert.equal(aliceClient.inbox(statuses).filter(s => s.status === kind).length, count);
+    assert.deepEqual(aliceClient.inbox('/user/queue/errors'), []);
+    // Bob's room list learned about the new messages, unread counted.
+    await waitFor(() => bobClient.inbox('/user/queue/room-updates').some(u => u.lastMessage?.seq === count),
+      'the room update of the last message');
+    const update = bobClient.inbox('/user/queue/room-updates').find(u => u.lastMessage?.seq === count);
+    assert.equal(update.roomId, room.id);
+    assert.equal(update.unreadCount, count);
+  });
+
+  it('returns seq 1..200 from the history endpoint', async () => {
+    const page = await rest(node, 'GET', `/api/v1/messages/${room.id}?limit=200`, undefined, bob.token);
+    assert.equal(page.status, 200);
+    assert.equal(page.body.hasMore, false);
+    assert.deepEqual(page.body.messages.map(m => m.seq), Array.from({ length: count }, (_, i) => i + 1));
+    const tail = await rest(node, 'GET', `/api/v1/messages/${room.id}?afterSeq=190&limit=5`, undefined, bob.token);
+    assert.deepEqual(tail.body.messages.map(m => m.seq), [191, 192, 193, 194, 195]);
+    assert.equal(tail.body.hasMore, true);
+    const newest = await rest(node, 'GET', `/api/v1/messages/${room.id}?beforeSeq=11&limit=3`, undefined, bob.token);
+    assert.deepEqual(newest.body.messages.map(m => m.seq), [8, 9, 10]);
+  });
+
+  it('publishes 200 MessageSent events with key, headers and the contract JSON', async () => {
+    let events = [];
+    await waitFor(() => {
+      events = readEvents(node).filter(e => e.value.eventType === 'MessageSent');
+      return events.length >= count;
+    }, 'the events in Kafka', 30000);
+    assert.equal(events.length, count);
+    assert.equal(new Set(events.map(e => e.headers.eventId)).size, count);
+    const versions = [];
+    for (const e of events) {
+      assert.equal(e.key, String(room.id));
+      assert.equal(e.headers.eventType, 'MessageSent');
+      assert.equal(e.headers.eventId, e.value.eventId);
+      assert.equal(e.headers.version, String(e.value.version));
+      assert.equal(e.value.roomId, room.id);
+      assert.equal(e.value.payload.roomId, room.id);
+      versions.push(e.value.version);
+    }
+    // One key, one partition: the room's events arrive in version order.
+    for (let i = 1; i < versions.length; ++i)
+      assert.ok(versions[i] > versions[i - 1], 'versions strictly increase');
+    assert.deepEqual(events.map(e => e.value.payload.seq).sort((a, b) => a - b),
+      Array.from({ length: count }, (_, i) => i + 1));
+  });
+
+  it('replays from since-seq, then continues live, with no gap and no duplicate', async () => {
+    const late = await stompClient(node, bob.token);
+    const messages = `/topic/messages/${room.id}`;
+    await late.subscribe(messages, { 'since-seq': '150' });
+    for (let i = count + 1; i <= count + 5; ++i)
+      aliceClient.send('/app/chat', { roomId: room.id, content: `message ${i}`, tempId: `temp-${i}` });
+    await waitFor(() => late.inbox(messages).length >= 55, 'replay and live messages');
+    await late.close();
+    assert.deepEqual(late.inbox(messages).map(m => m.seq), Array.from({ length: 55 }, (_, i) => 151 + i));
+  });
+
+  it('answers a re-sent tempId with the saved message and stores nothing new', async () => {
+    const statuses = `/topic/message/status/${room.id}`;
+    const before = aliceClient.inbox(statuses).length;
+    aliceClient.send('/app/chat', { roomId: room.id, content: 'message 7 again', tempId: 'temp-7' });
+    await waitFor(() => aliceClient.inbox(statuses).slice(before).some(s => s.tempId === 'temp-7' && s.status === 'SAVED'),
+      'the answer to the retry');
+    const answer = aliceClient.inbox(statuses).slice(before).find(s => s.status === 'SAVED');
+    const original = aliceClient.inbox(`/topic/messages/${room.id}`).find(m => m.tempId === 'temp-7');
+    assert.equal(answer.persistedId, original.id);
+    assert.equal(answer.seq, 7);
+    const all = await rest(node, 'GET', `/api/v1/messages/${room.id}?afterSeq=200&limit=200`, undefined, alice.token);
+    assert.deepEqual(all.body.messages.map(m => m.seq), [201, 202, 203, 204, 205]);
+    // The next new message continues the sequence: the retry used no seq.
+    aliceClient.send('/app/chat', { roomId: room.id, content: 'after the retry', tempId: 'temp-next' });
+    await waitFor(() => aliceClient.inbox(`/topic/messages/${room.id}`).some(m => m.tempId === 'temp-next'), 'the next message');
+    assert.equal(aliceClient.inbox(`/topic/messages/${room.id}`).find(m => m.tempId === 'temp-next').seq, 206);
+  });
+
+  it('moves read positions and reports unread counts', async () => {
+    const before = await rest(node, 'GET', `/api/v1/chatrooms/${room.id}`, undefined, bob.token);
+    assert.equal(before.body.unreadCount, 206);
+    const read = await rest(node, 'POST', '/api/v1/messages/mark-read', { roomId: room.id, seq: 200 }, bob.token);
+    assert.equal(read.status, 204);
+    assert.equal((await rest(node, 'GET', `/api/v1/chatrooms/${room.id}`, undefined, bob.token)).body.unreadCount, 6);
+    bobClient.send('/app/read-all', { roomId: room.id });
+    await waitFor(async () => (await rest(node, 'GET', `/api/v1/chatrooms/${room.id}`, undefined, bob.token)).body.unreadCount === 0,
+      'read-all');
+    await waitFor(() => bobClient.inbox('/user/queue/room-updates').some(u => u.unreadCount === 0), 'the zero unread update');
+  });
+});

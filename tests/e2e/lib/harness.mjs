@@ -1,0 +1,188 @@
+// Starts real chatd processes for end-to-end tests and talks to them like clients do: REST
+// over fetch, STOMP over WebSocket with @stomp/stompjs and ws (npm), Kafka through kcat.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Client } from '@stomp/stompjs';
+import WebSocket from 'ws';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '../../..');
+const chatdPath = process.env.CHATD || path.join(repo, 'build/apps/chatd');
+const pg = process.env.CHAT_TEST_PG || 'host=127.0.0.1 port=5499 user=shoot';
+
+let started = 0;
+
+export function sleep(ms) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/// Polls until `predicate()` is true; throws after `timeout` ms with `what`.
+export async function waitFor(predicate, what, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await predicate()) return;
+    await sleep(20);
+  }
+  throw new Error('timed out waiting for ' + what);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/// A chatd node on loopback with its own databases on the test PostgreSQL and its own
+/// embedded Kafka. `args` are extra command line options.
+export async function startChatd(args = []) {
+  const id = `e2e_${process.pid}_${++started}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-e2e-'));
+  const port = await freePort();
+  const secret = crypto.randomBytes(32).toString('hex');
+  const databases = [`${id}_messages`, `${id}_rooms`];
+  const proc = spawn(chatdPath, [
+    `--config-file=${path.join(repo, 'config/chatd.ini')}`,
+    `--http.port=${port}`,
+    `--node.data-dir=${dataDir}`,
+    `--db.messages-dsn=${pg} dbname=${databases[0]}`,
+    `--db.rooms-dsn=${pg} dbname=${databases[1]}`,
+    '--log.level=warn',
+    ...args,
+  ], { env: { ...process.env, CHAT_JWT_SECRET: secret }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', d => { output += d; });
+  proc.stderr.on('data', d => { output += d; });
+  const exited = new Promise(resolve => proc.on('exit', code => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => {
+      if (proc.exitCode !== null) throw new Error('chatd exited: ' + output);
+      try {
+        return (await fetch(url + '/healthz')).status === 200;
+      } catch {
+        return false;
+      }
+    }, 'chatd to answer /healthz', 30000);
+  } catch (e) {
+    proc.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    url,
+    ws: `ws://127.0.0.1:${port}/ws/chat`,
+    secret,
+    output: () => output,
+    bootstrap: () => fs.readFileSync(path.join(dataDir, 'kafka.bootstrap'), 'utf8').trim(),
+    async stop() {
+      proc.kill('SIGINT');
+      const code = await Promise.race([exited, sleep(10000).then(() => 'timeout')]);
+      if (code === 'timeout') proc.kill('SIGKILL');
+      spawnSync('psql', [`${pg} dbname=postgres`, '-qc',
+        databases.map(d => `DROP DATABASE IF EXISTS ${d} WITH (FORCE);`).join(' ')]);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/// A REST call; returns {status, body}.
+export async function rest(node, method, route, body, token, raw) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = 'Bearer ' + token;
+  const res = await fetch(node.url + route, {
+    method, headers, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
+  return { status: res.status, body: parsed };
+}
+
+/// Signs up and logs in a fresh user: {id, username, token, refresh}.
+export async function newUser(node, name) {
+  const username = `${name}${started}${Math.floor(Math.random() * 1e6)}`;
+  const signup = await rest(node, 'POST', '/api/v1/auth/signup', { username, password: 'correct horse' });
+  if (signup.status !== 201) throw new Error('signup: ' + JSON.stringify(signup));
+  const login = await rest(node, 'POST', '/api/v1/auth/login', { username, password: 'correct horse' });
+  if (login.status !== 200) throw new Error('login: ' + JSON.stringify(login));
+  return { id: signup.body.id, username, token: login.body.accessToken, refresh: login.body.refreshToken };
+}
+
+/// A connected STOMP client (@stomp/stompjs over ws). `inbox(destination)` lists the parsed
+/// bodies received on a destination; `errors` the STOMP ERROR frames.
+export async function stompClient(node, token, options = {}) {
+  const received = new Map();
+  const errors = [];
+  const client = new Client({
+    webSocketFactory: () => new WebSocket(options.url || node.ws),
+    connectHeaders: token === undefined ? {} : { Authorization: 'Bearer ' + token },
+    reconnectDelay: 0,
+    heartbeatIncoming: options.heartbeatIncoming ?? 10000,
+    heartbeatOutgoing: options.heartbeatOutgoing ?? 10000,
+    debug: () => {},
+  });
+  client.onStompError = frame => errors.push(frame);
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('STOMP connect timed out')), 10000);
+    client.onConnect = () => { clearTimeout(timer); resolve(); };
+    client.onStompError = frame => { errors.push(frame); clearTimeout(timer); reject(new Error('STOMP error: ' + frame.headers.message)); };
+    client.activate();
+  });
+  client.onStompError = frame => errors.push(frame);
+  const inbox = destination => {
+    if (!received.has(destination)) received.set(destination, []);
+    return received.get(destination);
+  };
+  return {
+    client,
+    errors,
+    inbox,
+    /// Subscribes and waits for the server's receipt (the subscription is live then).
+    subscribe(destination, headers = {}) {
+      const receipt = crypto.randomUUID();
+      const done = new Promise(resolve => client.watchForReceipt(receipt, resolve));
+      const sub = client.subscribe(destination, msg => inbox(destination).push(JSON.parse(msg.body)),
+        { ...headers, receipt });
+      return done.then(() => sub);
+    },
+    send(destination, body) {
+      client.publish({ destination, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    },
+    close: () => client.deactivate(),
+  };
+}
+
+/// Every record of the chat events topic of a node's embedded Kafka (kcat).
+export function readEvents(node, topic = 'chat.events') {
+  const run = spawnSync('kcat', ['-C', '-b', node.bootstrap(), '-t', topic, '-e', '-q', '-J'],
+    { encoding: 'utf8', timeout: 20000 });
+  if (run.status !== 0) throw new Error('kcat failed: ' + run.stderr);
+  return run.stdout.split('\n').filter(Boolean).map(line => {
+    const record = JSON.parse(line);
+    const headers = {};
+    for (let i = 0; i + 1 < (record.headers || []).length; i += 2)
+      headers[record.headers[i]] = record.headers[i + 1];
+    return { key: record.key, value: JSON.parse(record.payload), headers };
+  });
+}
+
+/// A signed JWT made by the test itself (HS256 with `secret`, or any other header).
+export function makeToken(header, claims, secret) {
+  const encode = x => Buffer.from(JSON.stringify(x)).toString('base64url');
+  const unsigned = encode(header) + '.' + encode(claims);
+  if (!secret) return unsigned + '.';
+  const signature = crypto.createHmac('sha256', secret).update(unsigned).digest('base64url');
+  return unsigned + '.' + signature;
+}
