@@ -523,9 +523,18 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
         .then(
           [self](std::vector<room_member>& members) {
             auto& st = self->state;
-            st.members.clear();
+            std::unordered_map<int64_t, int64_t> now;
             for (auto& member : members)
-              st.members.emplace(member.user_id, member.read_seq);
+              now.emplace(member.user_id, member.read_seq);
+            std::vector<int64_t> removed;
+            for (auto& [user, read_seq] : st.members)
+              if (now.count(user) == 0)
+                removed.push_back(user);
+            st.members = std::move(now);
+            // Former members stop receiving the room's events at once.
+            if (!removed.empty())
+              for (auto& subscriber : st.subscribers)
+                self->send(subscriber, leave_atom::value, st.id, removed);
           },
           [self](caf::error& err) {
             spdlog::warn("room {} cannot reload its members: {}", self->state.id, describe(err));

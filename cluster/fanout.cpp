@@ -32,8 +32,8 @@ void hand_out(fanout_ptr self, fanout_state::room_entry& entry, room_broadcast& 
     return;
   local_broadcast local{event.room_id, event.topic, event.seq,
                         std::make_shared<const std::string>(std::move(event.body))};
-  for (auto& connection : i->second)
-    self->send(connection, local);
+  for (auto& subscriber : i->second)
+    self->send(subscriber.connection, local);
 }
 
 /// The messages topic in seq order, each seq once.
@@ -94,9 +94,12 @@ void release_waiting(fanout_ptr self, fanout_state::room_entry& entry, const caf
       continue;
     }
     auto& list = entry.subscribers[w.topic];
-    if (std::find(list.begin(), list.end(), w.connection) == list.end()) {
-      list.push_back(w.connection);
-      self->monitor(w.connection);
+    auto same = [&](const fanout_state::local_subscriber& x) {
+      return x.connection == w.subscriber.connection;
+    };
+    if (std::none_of(list.begin(), list.end(), same)) {
+      list.push_back(w.subscriber);
+      self->monitor(w.subscriber.connection);
     }
     w.promise.deliver(entry.last_seq);
   }
@@ -170,7 +173,8 @@ void remove_connection(fanout_ptr self, const caf::actor_addr& who) {
   auto same = [&](const connection_actor& c) { return c.address() == who; };
   for (auto i = st.rooms.begin(); i != st.rooms.end();) {
     for (auto& [topic, list] : i->second.subscribers)
-      std::erase_if(list, same);
+      std::erase_if(list,
+                    [&](const fanout_state::local_subscriber& x) { return same(x.connection); });
     if (i->second.empty() && !i->second.subscribing) {
       self->send(i->second.room, unsubscribe_atom::value, caf::actor_cast<subscriber_actor>(self));
       i = st.rooms.erase(i);
@@ -224,13 +228,13 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
       // Only members may subscribe: the room knows its members.
       self->request(room, request_timeout, members_atom::value, user)
         .then(
-          [self, room_id, room, topic, connection, promise](bool member) mutable {
+          [self, room_id, room, topic, user, connection, promise](bool member) mutable {
             if (!member) {
               promise.deliver(make_error(chat_errc::not_member, "not a member of this room"));
               return;
             }
             auto& entry = self->state.rooms[room_id];
-            entry.waiting.push_back({topic, connection, promise});
+            entry.waiting.push_back({topic, {connection, user}, promise});
             if (entry.room != room) {
               // The first local subscriber, or a room actor newer than the one we follow.
               entry.room = room;
@@ -248,8 +252,24 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
       auto i = st.rooms.find(room_id);
       if (i == st.rooms.end())
         return;
-      auto& list = i->second.subscribers[topic];
-      list.erase(std::remove(list.begin(), list.end(), connection), list.end());
+      std::erase_if(i->second.subscribers[topic], [&](const fanout_state::local_subscriber& x) {
+        return x.connection == connection;
+      });
+      if (i->second.empty() && !i->second.subscribing) {
+        self->send(i->second.room, unsubscribe_atom::value,
+                   caf::actor_cast<subscriber_actor>(self));
+        st.rooms.erase(i);
+      }
+    },
+    [=](leave_atom, int64_t room_id, const std::vector<int64_t>& users) {
+      auto& st = self->state;
+      auto i = st.rooms.find(room_id);
+      if (i == st.rooms.end())
+        return;
+      for (auto& [topic, list] : i->second.subscribers)
+        std::erase_if(list, [&](const fanout_state::local_subscriber& x) {
+          return std::find(users.begin(), users.end(), x.user) != users.end();
+        });
       if (i->second.empty() && !i->second.subscribing) {
         self->send(i->second.room, unsubscribe_atom::value,
                    caf::actor_cast<subscriber_actor>(self));

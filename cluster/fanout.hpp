@@ -20,9 +20,14 @@ struct fanout_state {
   // Not an aggregate: CAF would otherwise try to construct the state from the actor pointer.
   fanout_state() = default;
 
+  struct local_subscriber {
+    connection_actor connection;
+    int64_t user = 0;
+  };
+
   struct waiting_subscriber {
     room_topic topic;
-    connection_actor connection;
+    local_subscriber subscriber;
     caf::typed_response_promise<int64_t> promise;
   };
 
@@ -36,7 +41,7 @@ struct fanout_state {
     bool filling = false;
     std::vector<waiting_subscriber> waiting;
     std::vector<room_broadcast> held;
-    std::map<room_topic, std::vector<connection_actor>> subscribers;
+    std::map<room_topic, std::vector<local_subscriber>> subscribers;
 
     bool empty() const;
   };

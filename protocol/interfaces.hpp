@@ -139,7 +139,9 @@ using subscriber_actor = caf::typed_actor<
   // A committed message (in seq order), or a typing or presence event.
   caf::reacts_to<room_broadcast>,
   // A room changed: its members' room lists (with their unread counts) need an update.
-  caf::reacts_to<room_update>>;
+  caf::reacts_to<room_update>,
+  // Users left a room (room, users): their subscriptions to it end.
+  caf::reacts_to<leave_atom, int64_t, std::vector<int64_t>>>;
 
 /// A chat room: serializes its metadata updates, admits messages, orders their delivery.
 using room_actor = caf::typed_actor<
@@ -269,6 +271,8 @@ using fanout_actor = caf::typed_actor<
   caf::reacts_to<room_broadcast>,
   // A room changed: delivered to the local sessions of the listed members.
   caf::reacts_to<room_update>,
+  // Users left a room (room, users): their subscriptions to it end.
+  caf::reacts_to<leave_atom, int64_t, std::vector<int64_t>>,
   // Subscribes a connection of a user to a topic of a room (room id, room actor, topic, user,
   // connection; membership checked); replies with the last seq this node delivered for the
   // room (messages topic) before the subscription.

@@ -171,4 +171,58 @@ describe('chat flow', () => {
       'read-all');
     await waitFor(() => bobClient.inbox('/user/queue/room-updates').some(u => u.unreadCount === 0), 'the zero unread update');
   });
+
+  it('answers /app/sync on /user/queue/sync', async () => {
+    bobClient.inbox('/user/queue/sync').length = 0;
+    await bobClient.subscribe('/user/queue/sync');
+    bobClient.send('/app/sync', { roomId: room.id, afterSeq: 200, limit: 3 });
+    await waitFor(() => bobClient.inbox('/user/queue/sync').length === 1, 'the sync answer');
+    const answer = bobClient.inbox('/user/queue/sync')[0];
+    assert.equal(answer.roomId, room.id);
+    assert.deepEqual(answer.messages.map(m => m.seq), [201, 202, 203]);
+    assert.equal(answer.hasMore, true);
+  });
+
+  it('relays typing and presence to the room', async () => {
+    await bobClient.subscribe(`/topic/typing/${room.id}`);
+    await bobClient.subscribe(`/topic/active/${room.id}`);
+    aliceClient.send('/app/typing', { roomId: room.id, isTyping: true });
+    await waitFor(() => bobClient.inbox(`/topic/typing/${room.id}`).length === 1, 'the typing event');
+    assert.deepEqual(bobClient.inbox(`/topic/typing/${room.id}`)[0],
+      { roomId: room.id, userId: alice.id, isTyping: true });
+    const second = await stompClient(node, alice.token);
+    await waitFor(() => bobClient.inbox(`/topic/active/${room.id}`).some(p => p.userId === alice.id && p.active),
+      'alice present');
+    await second.close();
+    await waitFor(() => bobClient.inbox(`/topic/active/${room.id}`).some(p => p.userId === alice.id && !p.active),
+      'alice gone');
+    const event = bobClient.inbox(`/topic/active/${room.id}`).find(p => !p.active);
+    assert.equal(event.roomId, room.id);
+    assert.ok(!Number.isNaN(Date.parse(event.lastSeenAt)));
+  });
+
+  it('adds and removes participants, who then can or cannot send', async () => {
+    const carol = await newUser(node, 'carol');
+    const added = await rest(node, 'POST', `/api/v1/chatrooms/${room.id}/participants`, { userIds: [carol.id] }, alice.token);
+    assert.equal(added.status, 200);
+    assert.ok(added.body.participants.some(p => p.id === carol.id));
+    const carolClient = await stompClient(node, carol.token);
+    await carolClient.subscribe(`/topic/messages/${room.id}`);
+    await carolClient.subscribe(`/topic/message/status/${room.id}`);
+    await carolClient.subscribe('/user/queue/errors');
+    carolClient.send('/app/chat', { roomId: room.id, content: 'hi all', tempId: 'carol-1' });
+    await waitFor(() => carolClient.inbox(`/topic/message/status/${room.id}`).some(s => s.status === 'SAVED'), 'carol saved');
+    const removed = await rest(node, 'DELETE', `/api/v1/chatrooms/${room.id}/participants/${carol.id}`, undefined, alice.token);
+    assert.equal(removed.status, 204);
+    assert.equal((await rest(node, 'GET', `/api/v1/chatrooms/${room.id}`, undefined, carol.token)).status, 403);
+    carolClient.send('/app/chat', { roomId: room.id, content: 'still here?', tempId: 'carol-2' });
+    await waitFor(() => carolClient.inbox('/user/queue/errors').some(e => e.code === 'NOT_MEMBER'), 'carol refused');
+    // Her subscription ended with her membership: later messages do not reach her.
+    const seen = carolClient.inbox(`/topic/messages/${room.id}`).length;
+    aliceClient.send('/app/chat', { roomId: room.id, content: 'carol is gone', tempId: 'after-carol' });
+    await waitFor(() => aliceClient.inbox(`/topic/messages/${room.id}`).some(m => m.tempId === 'after-carol'), 'the message');
+    await new Promise(resolve => setTimeout(resolve, 200));
+    assert.equal(carolClient.inbox(`/topic/messages/${room.id}`).length, seen);
+    await carolClient.close();
+  });
 });

@@ -241,6 +241,22 @@ CAF_TEST(a replaced room actor is followed without gap or duplicate) {
   CAF_CHECK_NOT_EQUAL(of(a).broadcasts[2].body->find("stored 6"), std::string::npos);
 }
 
+CAF_TEST(users who left a room lose their subscriptions) {
+  auto room = spawn_room({1, 2}, 0);
+  auto a = spawn_inbox();
+  auto b = spawn_inbox();
+  subscribe(room, room_topic::messages, 1, a);
+  subscribe(room, room_topic::messages, 2, b);
+  self->send(fan, leave_atom::value, int64_t{7}, std::vector<int64_t>{2});
+  publish(1);
+  CAF_CHECK_EQUAL(of(a).broadcasts.size(), 1u);
+  CAF_CHECK_EQUAL(of(b).broadcasts.size(), 0u);
+  CAF_CHECK_EQUAL(room_of(room).unsubscribes, 0);
+  self->send(fan, leave_atom::value, int64_t{7}, std::vector<int64_t>{1});
+  sched.run();
+  CAF_CHECK_EQUAL(room_of(room).unsubscribes, 1);
+}
+
 CAF_TEST(the room is left when its last local subscriber goes) {
   auto room = spawn_room({1, 2}, 0);
   auto a = spawn_inbox();
