@@ -105,7 +105,11 @@ int main(int argc, char** argv) {
     secret, std::chrono::duration_cast<std::chrono::seconds>(cfg.auth_access_ttl),
     std::chrono::duration_cast<std::chrono::seconds>(cfg.auth_refresh_ttl));
   context->limiter = std::make_shared<rate_limiter>(context->settings.send_rate);
-  http_server server{cfg.http(), make_rest_api(context),
+  cfg.arm_faults();
+  if (cfg.faults_enabled)
+    spdlog::warn("fault injection is enabled (/admin/faults)");
+  http_server server{cfg.http(),
+                     make_rest_api(context, admin_context{cfg.faults_enabled, kafka.get()}),
                      std::make_shared<websocket_server>(context)};
   try {
     server.start();

@@ -5,6 +5,9 @@
 #include <caf/config_value.hpp>
 #include <caf/settings.hpp>
 
+#include <algorithm>
+
+#include "persistence/fault_points.hpp"
 #include "protocol/type_registry.hpp"
 
 namespace chat {
@@ -73,6 +76,18 @@ node_config::node_config(const char* program) {
     .add(gateway_request_timeout, "request-timeout", "bound of requests made for a client")
     .add(gateway_send_rate, "send-rate", "messages per second a user may send (sustained)")
     .add(gateway_send_burst, "send-burst", "messages a user may send at once");
+  {
+    opt_group faults{custom_options_, "faults"};
+    faults.add(faults_enabled, "enabled",
+               "allow fault injection (the /admin/faults endpoint and the points below)");
+    // One option per fault point, e.g. message-insert for message.insert.
+    for (auto& point : fault_point_names()) {
+      auto key = point;
+      std::replace(key.begin(), key.end(), '.', '-');
+      faults.add(fault_specs[point], key,
+                 "arm " + point + ": fail|delay=D|hang=D|crash [*count] [@probability]");
+    }
+  }
   opt_group{custom_options_, "log"}.add(log_level, "level",
                                         "trace, debug, info, warn, error or off");
   program = program == nullptr ? "chatd" : program;
@@ -175,6 +190,15 @@ std::string node_config::check_ranges() const {
     return "gateway.heartbeat, connect-timeout and request-timeout must be positive";
   if (!(gateway_send_rate > 0) || gateway_send_burst < 1)
     return "gateway.send-rate must be positive and gateway.send-burst at least 1";
+  for (auto& [point, text] : fault_specs) {
+    if (text.empty())
+      continue;
+    if (!faults_enabled)
+      return "faults." + point + " is armed but faults.enabled is false";
+    std::string error;
+    if (!parse_fault_spec(text, error))
+      return "faults." + point + ": " + error;
+  }
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
   if (std::find(std::begin(levels), std::end(levels), log_level) == std::end(levels))
     return "log.level must be one of trace, debug, info, warn, error, off";
@@ -207,6 +231,16 @@ node_settings node_config::node() const {
     std::chrono::duration_cast<std::chrono::milliseconds>(kafka_delivery_timeout);
   result.kafka.linger = std::chrono::duration_cast<std::chrono::milliseconds>(kafka_linger);
   return result;
+}
+
+void node_config::arm_faults() const {
+  if (!faults_enabled)
+    return;
+  for (auto& [point, text] : fault_specs) {
+    std::string error;
+    if (auto spec = parse_fault_spec(text, error); !text.empty() && spec)
+      fault_registry::instance().arm(point, *spec);
+  }
 }
 
 gateway_settings node_config::gateway() const {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include <caf/actor_system_config.hpp>
@@ -66,6 +67,10 @@ struct node_config : caf::actor_system_config {
   caf::timespan gateway_request_timeout = std::chrono::seconds(10);
   double gateway_send_rate = 20;
   double gateway_send_burst = 40;
+  // [faults]
+  bool faults_enabled = false;
+  /// Fault point name -> spec armed at start-up ("" = disarmed).
+  std::map<std::string, std::string> fault_specs;
   // [log]
   std::string log_level = "info";
 
@@ -79,6 +84,9 @@ struct node_config : caf::actor_system_config {
   node_settings node() const;
   http_settings http() const;
   gateway_settings gateway() const;
+
+  /// Arms the fault points of the [faults] section (when enabled).
+  void arm_faults() const;
 
   /// The embedded Kafka is used when no brokers are configured.
   bool embedded_kafka() const { return kafka_brokers.empty(); }

@@ -509,7 +509,7 @@ void prometheus(const ctx_ptr& ctx, http_responder respond) {
 
 } // namespace
 
-http_handler make_rest_api(std::shared_ptr<gateway_context> ctx) {
+http_handler make_rest_api(std::shared_ptr<gateway_context> ctx, admin_context admin) {
   auto routes = std::make_shared<router>();
   auto plain = [ctx](void (*fn)(ctx_ptr, http_request, http_responder)) {
     return [ctx, fn](http_request req, route_params, http_responder respond) {
@@ -538,6 +538,7 @@ http_handler make_rest_api(std::shared_ptr<gateway_context> ctx) {
               with_params(remove_participant));
   routes->add("GET", "/api/v1/messages/{roomId}", with_params(history));
   routes->add("POST", "/api/v1/messages/mark-read", plain(mark_read));
+  add_admin_routes(*routes, admin);
   return [routes](http_request request, http_responder respond) {
     routes->dispatch(std::move(request), std::move(respond));
   };

@@ -3,11 +3,13 @@
 
 #include <memory>
 
+#include "gateway/admin_api.hpp"
 #include "gateway/gateway_context.hpp"
 #include "gateway/http_types.hpp"
 
 namespace chat {
 
-http_handler make_rest_api(std::shared_ptr<gateway_context> ctx);
+/// The REST API, /healthz, /metrics and the admin endpoints.
+http_handler make_rest_api(std::shared_ptr<gateway_context> ctx, admin_context admin = {});
 
 } // namespace chat

@@ -5,35 +5,17 @@
 #include <thread>
 
 #include "persistence/store_error.hpp"
+#include "protocol/clock.hpp"
 
 namespace chat {
 
 const std::vector<std::string>& fault_point_names() {
   static const std::vector<std::string> names{
-      fault_point::message_insert, fault_point::message_finalize, fault_point::message_delete,
-      fault_point::room_commit,    fault_point::outbox_claim,     fault_point::kafka_produce,
+    fault_point::message_insert, fault_point::message_finalize, fault_point::message_delete,
+    fault_point::room_commit,    fault_point::outbox_claim,     fault_point::kafka_produce,
   };
   return names;
 }
-
-namespace {
-
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-  int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || value < 0)
-    return std::nullopt;
-  std::string_view unit{ptr, static_cast<size_t>(text.data() + text.size() - ptr)};
-  if (unit == "ms")
-    return std::chrono::milliseconds{value};
-  if (unit == "s")
-    return std::chrono::milliseconds{value * 1000};
-  if (unit == "min")
-    return std::chrono::milliseconds{value * 60000};
-  return std::nullopt;
-}
-
-} // namespace
 
 std::optional<fault_spec> parse_fault_spec(std::string_view text, std::string& error) {
   fault_spec result;

@@ -143,4 +143,18 @@ publish_report publish_cycle(db_connection& db, const publish_options& options,
   return report;
 }
 
+int64_t requeue_dead_letters(db_connection& db) {
+  pqxx::work txn{db.get()};
+  // A MessageSent takes its payload from its room commit again; others keep theirs.
+  auto rows = txn.exec(
+    "WITH gone AS (DELETE FROM outbox_dead_letters RETURNING *) "
+    "INSERT INTO outbox (event_id, event_type, room_id, version, message_id, payload, "
+    "occurred_at) SELECT event_id, event_type, room_id, version, message_id, "
+    "CASE WHEN event_type = 'MessageSent' THEN NULL "
+    "ELSE (value::json -> 'payload')::text END, "
+    "coalesce((value::json ->> 'occurredAt')::timestamptz, dead_at) FROM gone RETURNING id");
+  txn.commit();
+  return static_cast<int64_t>(rows.size());
+}
+
 } // namespace chat::outbox_queries

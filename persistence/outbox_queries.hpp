@@ -32,6 +32,10 @@ using produce_fn = std::function<std::vector<delivery>(const std::vector<outbox_
 publish_report publish_cycle(db_connection& db, const publish_options& options,
                              const produce_fn& produce);
 
+/// Puts every dead-lettered event back into the outbox (attempts reset), for a retry after the
+/// cause was fixed. Returns how many.
+int64_t requeue_dead_letters(db_connection& db);
+
 } // namespace outbox_queries
 
 } // namespace chat

@@ -1,5 +1,6 @@
 #include "protocol/clock.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -51,6 +52,21 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
   parts.tm_mon -= 1;
   auto seconds = timegm(&parts);
   return static_cast<int64_t>(seconds) * 1000 + millis;
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || value < 0)
+    return std::nullopt;
+  std::string_view unit{ptr, static_cast<size_t>(text.data() + text.size() - ptr)};
+  if (unit == "ms")
+    return std::chrono::milliseconds{value};
+  if (unit == "s")
+    return std::chrono::milliseconds{value * 1000};
+  if (unit == "min")
+    return std::chrono::milliseconds{value * 60000};
+  return std::nullopt;
 }
 
 } // namespace chat

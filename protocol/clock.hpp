@@ -1,6 +1,7 @@
 // Wall-clock time as milliseconds since the Unix epoch, and its ISO-8601 form.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,5 +17,8 @@ std::string iso8601(int64_t ms);
 
 /// Parses the output of iso8601 (and the same without fraction); nullopt if malformed.
 std::optional<int64_t> parse_iso8601(std::string_view text);
+
+/// Parses a duration such as "250ms", "3s" or "2min"; nullopt if malformed or negative.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 } // namespace chat

@@ -44,57 +44,142 @@ function freePort() {
   });
 }
 
-/// A chatd node on loopback with its own databases on the test PostgreSQL and its own
-/// embedded Kafka. `args` are extra command line options.
+const chatctlPath = process.env.CHATCTL || path.join(repo, 'build/apps/chatctl');
+const kafkaPath = process.env.CHAT_KAFKA || path.join(repo, 'build/apps/chat-kafka');
+
+/// A chatd node on loopback with its own databases on the test PostgreSQL and, unless
+/// --kafka.brokers is given, its own embedded Kafka. `args` are extra command line options.
+/// The node can be killed (-9) and started again on the same databases and port.
 export async function startChatd(args = []) {
   const id = `e2e_${process.pid}_${++started}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-e2e-'));
   const port = await freePort();
   const secret = crypto.randomBytes(32).toString('hex');
   const databases = [`${id}_messages`, `${id}_rooms`];
-  const proc = spawn(chatdPath, [
+  const dsn = { messages: `${pg} dbname=${databases[0]}`, rooms: `${pg} dbname=${databases[1]}` };
+  const options = [
     `--config-file=${path.join(repo, 'config/chatd.ini')}`,
     `--http.port=${port}`,
     `--node.data-dir=${dataDir}`,
-    `--db.messages-dsn=${pg} dbname=${databases[0]}`,
-    `--db.rooms-dsn=${pg} dbname=${databases[1]}`,
+    `--db.messages-dsn=${dsn.messages}`,
+    `--db.rooms-dsn=${dsn.rooms}`,
     '--log.level=warn',
     ...args,
-  ], { env: { ...process.env, CHAT_JWT_SECRET: secret }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  proc.stdout.on('data', d => { output += d; });
-  proc.stderr.on('data', d => { output += d; });
-  const exited = new Promise(resolve => proc.on('exit', code => resolve(code)));
+  ];
   const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(async () => {
-      if (proc.exitCode !== null) throw new Error('chatd exited: ' + output);
-      try {
-        return (await fetch(url + '/healthz')).status === 200;
-      } catch {
-        return false;
-      }
-    }, 'chatd to answer /healthz', 30000);
-  } catch (e) {
-    proc.kill('SIGKILL');
-    throw e;
+  let proc;
+  let exited;
+  let output = '';
+  async function launch() {
+    proc = spawn(chatdPath, options, { env: { ...process.env, CHAT_JWT_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stdout.on('data', d => { output += d; });
+    proc.stderr.on('data', d => { output += d; });
+    exited = new Promise(resolve => proc.on('exit', code => resolve(code)));
+    const current = proc;
+    try {
+      await waitFor(async () => {
+        if (current.exitCode !== null) throw new Error('chatd exited: ' + output);
+        try {
+          return (await fetch(url + '/healthz')).status === 200;
+        } catch {
+          return false;
+        }
+      }, 'chatd to answer /healthz', 30000);
+    } catch (e) {
+      current.kill('SIGKILL');
+      throw e;
+    }
   }
+  await launch();
   return {
     url,
     ws: `ws://127.0.0.1:${port}/ws/chat`,
     secret,
+    dsn,
+    options,
     output: () => output,
-    bootstrap: () => fs.readFileSync(path.join(dataDir, 'kafka.bootstrap'), 'utf8').trim(),
+    bootstrap: () => {
+      const external = options.find(o => o.startsWith('--kafka.brokers='));
+      if (external) return external.slice('--kafka.brokers='.length);
+      return fs.readFileSync(path.join(dataDir, 'kafka.bootstrap'), 'utf8').trim();
+    },
+    /// kill -9: no shutdown of any kind.
+    async kill() {
+      proc.kill('SIGKILL');
+      await exited;
+    },
+    /// Starts the node again on the same databases and port.
+    start: launch,
     async stop() {
-      proc.kill('SIGINT');
-      const code = await Promise.race([exited, sleep(10000).then(() => 'timeout')]);
-      if (code === 'timeout') proc.kill('SIGKILL');
+      if (proc.exitCode === null) {
+        proc.kill('SIGINT');
+        const code = await Promise.race([exited, sleep(10000).then(() => 'timeout')]);
+        if (code === 'timeout') proc.kill('SIGKILL');
+      }
       spawnSync('psql', [`${pg} dbname=postgres`, '-qc',
         databases.map(d => `DROP DATABASE IF EXISTS ${d} WITH (FORCE);`).join(' ')]);
       fs.rmSync(dataDir, { recursive: true, force: true });
-      return code;
     },
   };
+}
+
+/// The embedded Kafka as a process of its own (chat-kafka): it outlives chatd restarts.
+export async function startKafka(brokers = 1) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-kafka-'));
+  const file = path.join(dir, 'kafka.bootstrap');
+  const adminPort = await freePort();
+  const proc = spawn(kafkaPath, [`--brokers=${brokers}`, '--partitions=4',
+    `--bootstrap-file=${file}`, `--admin-port=${adminPort}`], { stdio: 'ignore' });
+  await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim() !== '',
+    'chat-kafka to start', 15000);
+  const bootstrap = fs.readFileSync(file, 'utf8').trim();
+  return {
+    bootstrap,
+    /// POST /admin/kafka: {brokersDown: [ids]}, {brokersUp: [ids]}, {failProduces: n}.
+    async control(body) {
+      const res = await fetch(`http://127.0.0.1:${adminPort}/admin/kafka`,
+        { method: 'POST', body: JSON.stringify(body) });
+      if (res.status !== 200) throw new Error('kafka admin: ' + res.status);
+    },
+    async stop() {
+      proc.kill('SIGINT');
+      await sleep(200);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/// Arms (or with spec null, disarms) a fault point of a node started with faults enabled.
+export async function fault(node, point, spec) {
+  const res = spec === null
+    ? await fetch(`${node.url}/admin/faults/${point}`, { method: 'DELETE' })
+    : await fetch(`${node.url}/admin/faults`, { method: 'POST', body: JSON.stringify({ point, spec }) });
+  if (res.status !== 200) throw new Error(`arming ${point}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function faultStats(node) {
+  return (await fetch(`${node.url}/admin/faults`)).json();
+}
+
+/// Runs chatctl against the node's stores; returns {status, stdout, stderr}.
+export function chatctl(node, args) {
+  const run = spawnSync(chatctlPath, [
+    `--config-file=${path.join(repo, 'config/chatd.ini')}`,
+    `--db.messages-dsn=${node.dsn.messages}`,
+    `--db.rooms-dsn=${node.dsn.rooms}`,
+    `--kafka.brokers=${node.bootstrap()}`,
+    ...args,
+  ], { encoding: 'utf8', timeout: 60000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/// A Prometheus counter or gauge of a node.
+export async function metric(node, name) {
+  const text = await (await fetch(node.url + '/metrics')).text();
+  const line = text.split('\n').find(l => l.startsWith(name + ' '));
+  return line ? Number(line.split(' ')[1]) : NaN;
 }
 
 /// A REST call; returns {status, body}.
