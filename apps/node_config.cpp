@@ -35,7 +35,10 @@ node_config::node_config(const char* program) {
     .add(rooms_dsn, "rooms-dsn", "libpq connection string of the rooms database")
     .add(create_databases, "create-databases", "create missing databases at start-up")
     .add(db_pool_size, "pool-size", "connections (detached workers) per store")
-    .add(db_max_batch, "max-batch", "most writes of one kind per transaction");
+    .add(db_max_batch, "max-batch", "most writes of one kind per transaction")
+    .add(db_lock_timeout, "lock-timeout", "a statement waiting this long for a lock fails")
+    .add(db_idle_transaction_timeout, "idle-transaction-timeout",
+         "PostgreSQL ends a transaction left idle this long (a stuck worker)");
   opt_group{custom_options_, "kafka"}
     .add(kafka_brokers, "brokers", "bootstrap servers; empty: the embedded mock cluster")
     .add(kafka_topic, "topic", "topic of the chat events")
@@ -154,6 +157,9 @@ std::string node_config::check_ranges() const {
     return "db.pool-size must be between 1 and 64";
   if (db_max_batch == 0)
     return "db.max-batch must be positive";
+  if (db_lock_timeout < std::chrono::milliseconds(1) ||
+      db_idle_transaction_timeout < std::chrono::milliseconds(1))
+    return "db.lock-timeout and db.idle-transaction-timeout must be at least 1ms";
   if (kafka_topic.empty())
     return "kafka.topic is missing";
   if (kafka_partitions == 0 || kafka_mock_brokers == 0)
@@ -174,6 +180,8 @@ std::string node_config::check_ranges() const {
     return "outbox.poll-interval must be positive";
   if (!positive(recovery_interval) || !positive(recovery_pending_age))
     return "recovery.interval and recovery.pending-age must be positive";
+  if (db_lock_timeout >= saga_step_timeout)
+    return "db.lock-timeout must be shorter than saga.step-timeout";
   if (recovery_pending_age <= saga_step_timeout * 3)
     return "recovery.pending-age must exceed three saga step timeouts (a saga's forward path)";
   if (auth_access_ttl < std::chrono::seconds(10) || auth_refresh_ttl < auth_access_ttl)
@@ -205,11 +213,22 @@ std::string node_config::check_ranges() const {
   return {};
 }
 
+std::string node_config::session_dsn(const std::string& dsn) const {
+  // A DSN with options of its own (or in URI form) is taken as it is.
+  if (dsn.find("options") != std::string::npos || dsn.find("://") != std::string::npos)
+    return dsn;
+  auto ms = [](caf::timespan x) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(x).count());
+  };
+  return dsn + " options='-c lock_timeout=" + ms(db_lock_timeout) +
+         " -c idle_in_transaction_session_timeout=" + ms(db_idle_transaction_timeout) + "'";
+}
+
 node_settings node_config::node() const {
   node_settings result;
   result.node_id = node_id;
-  result.messages = store_settings{messages_dsn, db_pool_size, db_max_batch};
-  result.rooms = store_settings{rooms_dsn, db_pool_size, db_max_batch};
+  result.messages = store_settings{session_dsn(messages_dsn), db_pool_size, db_max_batch};
+  result.rooms = store_settings{session_dsn(rooms_dsn), db_pool_size, db_max_batch};
   result.room.node = node_id;
   result.room.idle_timeout = room_idle_timeout;
   result.room.dedupe_window = room_dedupe_window;

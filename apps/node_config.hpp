@@ -30,6 +30,8 @@ struct node_config : caf::actor_system_config {
   bool create_databases = true;
   size_t db_pool_size = 2;
   size_t db_max_batch = 512;
+  caf::timespan db_lock_timeout = std::chrono::seconds(2);
+  caf::timespan db_idle_transaction_timeout = std::chrono::seconds(10);
   // [kafka]
   std::string kafka_brokers;
   std::string kafka_topic = "chat.events";
@@ -82,6 +84,9 @@ struct node_config : caf::actor_system_config {
   std::string read(int argc, char** argv);
 
   node_settings node() const;
+
+  /// A store DSN with the [db] session limits (lock and idle-transaction timeouts) added.
+  std::string session_dsn(const std::string& dsn) const;
   http_settings http() const;
   gateway_settings gateway() const;
 
