@@ -314,9 +314,15 @@ verify_report verify(const verify_options& options) {
         continue;
       auto key = key_of(entry.value("senderId", int64_t{0}), entry.value("tempId", std::string{}));
       auto& record = final_status[key];
-      // A SAVED is final: a later FAILED for the same tempId cannot undo it.
-      if (record.status == "SAVED")
+      // A SAVED is final: a later FAILED for the same tempId contradicts it.
+      if (record.status == "SAVED") {
+        if (status == "FAILED")
+          checker::violation(saved_missing, key + ": told FAILED after SAVED");
+        else if (entry.value("persistedId", std::string{}) != record.persisted_id ||
+                 entry.value("seq", int64_t{0}) != record.seq)
+          checker::violation(saved_missing, key + ": told SAVED twice, as different messages");
         continue;
+      }
       record =
         told{status, entry.value("persistedId", std::string{}), entry.value("seq", int64_t{0})};
     }

@@ -55,7 +55,7 @@ void kafka_control(embedded_kafka* kafka, const http_request& req, const http_re
 void add_admin_routes(router& routes, admin_context admin) {
   auto refuse = [](const http_responder& respond) {
     respond(json_error(403, "FAULTS_DISABLED",
-                       "fault injection is disabled (start chatd with --faults.enabled=true)"));
+                       "fault injection is disabled (start chatd with --faults.enabled)"));
   };
   routes.add("GET", "/admin/faults",
              [admin, refuse](http_request, route_params, http_responder respond) {
