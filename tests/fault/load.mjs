@@ -6,10 +6,30 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { Client } from '@stomp/stompjs';
-import WebSocket from 'ws';
+import { Client, WebSocket, chatctl, metric, newUser, rest, sleep, startChatd, waitFor } from '../e2e/lib/harness.mjs';
 
-import { chatctl, metric, newUser, rest, sleep, waitFor } from '../e2e/lib/harness.mjs';
+/// Short timeouts and bounds so that faults resolve within seconds; the rate limit is out of
+/// the way (the load is bounded by the scenario itself).
+export const faultOptions = [
+  '--faults.enabled',
+  '--saga.step-timeout=1s',
+  '--db.lock-timeout=500ms',
+  '--saga.compensation-attempts=3',
+  '--saga.compensation-backoff=50ms',
+  '--recovery.pending-age=4s',
+  '--recovery.interval=1s',
+  '--gateway.send-rate=100000',
+  '--gateway.send-burst=100000',
+  '--outbox.poll-interval=200ms',
+  '--outbox.retry-backoff=50ms',
+  '--outbox.max-attempts=1000',
+  '--kafka.delivery-timeout=3s',
+];
+
+/// A chatd node with fault injection enabled.
+export function startFaultNode(args = [], options = {}) {
+  return startChatd([...faultOptions, ...args], options);
+}
 
 /// Users, their shared rooms and one reconnecting STOMP client per user.
 export async function setupLoad(node, { users = 4, rooms = 2 } = {}) {
@@ -30,8 +50,12 @@ export async function setupLoad(node, { users = 4, rooms = 2 } = {}) {
 }
 
 function makeClient(node, person, roomIds, log, index) {
-  const pending = new Map(); // tempId -> {roomId, content}
+  const pending = new Map(); // tempId -> {roomId, content, at}
   const final = new Map(); // tempId -> status
+  const latencies = []; // ms from the first send to the final answer
+  // roomId -> seqs delivered on /topic/messages, in arrival order; re-subscribing after a
+  // reconnect asks for everything after the last one (since-seq).
+  const delivered = new Map(roomIds.map(id => [id, []]));
   let connectedOnce;
   const firstConnect = new Promise(resolve => { connectedOnce = resolve; });
   const client = new Client({
@@ -42,19 +66,25 @@ function makeClient(node, person, roomIds, log, index) {
     heartbeatOutgoing: 0,
     debug: () => {},
   });
-  const state = { person, pending, final, client, reconnects: -1, resent: 0, sent: 0 };
+  const state = { person, pending, final, latencies, delivered, client, reconnects: -1, resent: 0, sent: 0 };
   client.onConnect = () => {
     ++state.reconnects;
-    for (const roomId of roomIds)
+    for (const roomId of roomIds) {
       client.subscribe(`/topic/message/status/${roomId}`, msg => {
         const status = JSON.parse(msg.body);
-        log.push({ senderId: person.id, ...status });
+        log.push({ senderId: person.id, roomId, ...status });
         if (status.status === 'SAVED' || status.status === 'FAILED') {
           if (!final.has(status.tempId) || status.status === 'SAVED')
             final.set(status.tempId, status.status);
+          const m = pending.get(status.tempId);
+          if (m) latencies.push(Date.now() - m.at);
           pending.delete(status.tempId);
         }
       });
+      const seqs = delivered.get(roomId);
+      const headers = seqs.length ? { 'since-seq': String(seqs[seqs.length - 1]) } : {};
+      client.subscribe(`/topic/messages/${roomId}`, msg => seqs.push(JSON.parse(msg.body).seq), headers);
+    }
     // After a disconnect: every message without a final answer goes again, same tempId.
     if (state.reconnects > 0)
       for (const [tempId, m] of pending) {
@@ -75,11 +105,16 @@ function makeClient(node, person, roomIds, log, index) {
     state,
     ready: () => firstConnect,
     send(roomId, tempId, content) {
-      pending.set(tempId, { roomId, content });
+      pending.set(tempId, { roomId, content, at: Date.now() });
       ++state.sent;
       publish(tempId, { roomId, content });
     },
     inFlight: () => pending.size,
+    /// Sends again a message that already has its answer (a client that lost it).
+    resend(tempId, roomId, content) {
+      ++state.resent;
+      publish(tempId, { roomId, content });
+    },
     close: () => client.deactivate(),
     /// Drops the WebSocket without any goodbye (the client reconnects).
     drop: () => client.forceDisconnect(),
@@ -128,13 +163,54 @@ export async function settle(node, timeout = 30000) {
 export function verify(node, load, extra = []) {
   const file = path.join(os.tmpdir(), `client-log-${process.pid}-${Date.now()}.jsonl`);
   fs.writeFileSync(file, load.log.map(e => JSON.stringify(e)).join('\n') + '\n');
-  const run = chatctl(node, ['verify', `--client-log=${file}`, '--json', ...extra]);
+  // Unfinished work older than recovery's bound (pending-age + two sweeps) is a violation.
+  const run = chatctl(node, ['verify', `--client-log=${file}`, '--json', '--max-pending-age=6s', ...extra]);
   fs.rmSync(file, { force: true });
   let report = null;
   try { report = JSON.parse(run.stdout); } catch { /* reported below */ }
   if (!report) throw new Error('chatctl verify: ' + run.stderr + run.stdout);
   report.status = run.status;
   return report;
+}
+
+/// Checks what subscribers received on /topic/messages: per room, strictly increasing seqs
+/// (no duplicate, no reordering, across reconnects), and every message any client was told
+/// SAVED, at the seq it was told. Waits up to `timeout` for the last deliveries.
+export async function assertDelivered(assert, load, timeout = 10000) {
+  const savedSeqs = new Map(load.roomIds.map(id => [id, new Set()]));
+  for (const entry of load.log)
+    if (entry.status === 'SAVED') savedSeqs.get(entry.roomId)?.add(entry.seq);
+  const missing = () => {
+    const gaps = [];
+    for (const c of load.clients)
+      for (const [roomId, seqs] of c.state.delivered) {
+        const got = new Set(seqs);
+        for (const seq of savedSeqs.get(roomId))
+          if (!got.has(seq)) gaps.push(`${c.state.person.username} room ${roomId} seq ${seq}`);
+      }
+    return gaps;
+  };
+  try {
+    await waitFor(() => missing().length === 0, 'every SAVED message to be delivered', timeout);
+  } catch {
+    assert.deepEqual(missing().slice(0, 10), [], 'SAVED messages never delivered');
+  }
+  for (const c of load.clients)
+    for (const [roomId, seqs] of c.state.delivered) {
+      const disorder = seqs.filter((seq, i) => i > 0 && seq <= seqs[i - 1]);
+      assert.deepEqual(disorder, [], `room ${roomId}: duplicate or out-of-order deliveries`);
+    }
+}
+
+/// Runs verify until everything holds or recovery's bound (pending-age plus two sweeps, and
+/// a margin) has passed: work left unfinished by a fault may take that long to resolve.
+export async function verifyWithin(node, load, bound = 8000, extra = []) {
+  const deadline = Date.now() + bound;
+  for (;;) {
+    const report = verify(node, load, extra);
+    if (report.status === 0 || Date.now() > deadline) return report;
+    await sleep(500);
+  }
 }
 
 /// A one-line account of a scenario, for docs/fault-tolerance.md.
@@ -146,6 +222,7 @@ export function summary(name, load, report, extra = {}) {
     .reduce((n, i) => n + i.count, 0);
   const duplicates = report.invariants.filter(i => i.name === 'duplicate-temp-ids' || i.name === 'duplicate-events')
     .reduce((n, i) => n + i.count, 0);
+  const latencies = load.clients.flatMap(c => c.state.latencies).sort((a, b) => a - b);
   const line = {
     scenario: name,
     sent: load.clients.reduce((n, c) => n + c.state.sent, 0),
@@ -154,6 +231,7 @@ export function summary(name, load, report, extra = {}) {
     failed: told.FAILED,
     lost,
     duplicates,
+    maxAnswerMs: latencies.length ? latencies[latencies.length - 1] : null,
     ...extra,
   };
   console.log('SCENARIO ' + JSON.stringify(line));

@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
 
+// The fault suite (tests/fault) uses the same npm packages through this module.
+export { Client, WebSocket };
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../../..');
 const chatdPath = process.env.CHATD || path.join(repo, 'build/apps/chatd');
