@@ -122,8 +122,11 @@ function makeClient(node, person, roomIds, log, index) {
 }
 
 /// Sends `perClient` messages from each client, at most `window` in flight per client,
-/// round-robin over the rooms; `during(progress)` runs once after `faultAfter` messages.
-export async function runLoad(load, { perClient = 100, window = 10, timeout = 60000, during, faultAfter } = {}) {
+/// round-robin over the rooms; `during()` runs once after `faultAfter` messages. TempIds are
+/// `c<client>-<prefix><i>`: a second round on the same clients needs another prefix.
+export async function runLoad(load, {
+  perClient = 100, window = 10, timeout = 60000, during, faultAfter, prefix = 'm',
+} = {}) {
   const deadline = Date.now() + timeout;
   let total = 0;
   let triggered = !during;
@@ -134,7 +137,7 @@ export async function runLoad(load, { perClient = 100, window = 10, timeout = 60
         await sleep(2);
       }
       const roomId = load.roomIds[(ci + i) % load.roomIds.length];
-      c.send(roomId, `c${ci}-m${i}`, `message ${i} of client ${ci}`);
+      c.send(roomId, `c${ci}-${prefix}${i}`, `message ${prefix}${i} of client ${ci}`);
       ++total;
       if (!triggered && total >= (faultAfter ?? 0)) {
         triggered = true;

@@ -17,7 +17,7 @@ export { Client, WebSocket };
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../../..');
 const chatdPath = process.env.CHATD || path.join(repo, 'build/apps/chatd');
-const pg = process.env.CHAT_TEST_PG || 'host=127.0.0.1 port=5499 user=shoot';
+const testPg = process.env.CHAT_TEST_PG || 'host=127.0.0.1 port=5499 user=shoot';
 
 let started = 0;
 
@@ -50,10 +50,11 @@ function freePort() {
 const chatctlPath = process.env.CHATCTL || path.join(repo, 'build/apps/chatctl');
 const kafkaPath = process.env.CHAT_KAFKA || path.join(repo, 'build/apps/chat-kafka');
 
-/// A chatd node on loopback with its own databases on the test PostgreSQL and, unless
-/// --kafka.brokers is given, its own embedded Kafka. `args` are extra command line options.
-/// The node can be killed (-9) and started again on the same databases and port.
-export async function startChatd(args = []) {
+/// A chatd node on loopback with its own databases on the test PostgreSQL (or on `pg`, a
+/// libpq connection string without dbname) and, unless --kafka.brokers is given, its own
+/// embedded Kafka. `args` are extra command line options. The node can be killed (-9) and
+/// started again on the same databases and port.
+export async function startChatd(args = [], { pg = testPg } = {}) {
   const id = `e2e_${process.pid}_${++started}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-e2e-'));
   const port = await freePort();
@@ -164,6 +165,13 @@ export async function fault(node, point, spec) {
 
 export async function faultStats(node) {
   return (await fetch(`${node.url}/admin/faults`)).json();
+}
+
+/// Controls the node's embedded Kafka: {brokersDown: [ids]}, {brokersUp: [ids]},
+/// {failProduces: n} (librdkafka's mock API, through the admin endpoint).
+export async function kafkaControl(node, body) {
+  const res = await fetch(`${node.url}/admin/kafka`, { method: 'POST', body: JSON.stringify(body) });
+  if (res.status !== 200) throw new Error(`kafka admin: ${res.status} ${await res.text()}`);
 }
 
 /// Runs chatctl against the node's stores; returns {status, stdout, stderr}.
