@@ -39,8 +39,14 @@ db_worker_actor::behavior_type db_worker(db_worker_actor::stateful_pointer<db_wo
     [=](run_atom, db_job& job) -> caf::result<bool> {
       auto& conn = *self->state.connection;
       bool crashed = false;
+      auto reused = conn.connected();
       auto err = run_guarded(
         conn, [&] { job(conn); }, crashed);
+      // A connection that broke while idle (PostgreSQL restarted) fails at its first use,
+      // before any transaction could commit: the job runs once more on a fresh connection.
+      if (reused && !crashed && code_of(err) == chat_errc::unavailable)
+        err = run_guarded(
+          conn, [&] { job(conn); }, crashed);
       if (crashed) {
         spdlog::warn("{} {}: {}", self->name(), self->id(), describe(err));
         self->quit(err);

@@ -178,4 +178,20 @@ CAF_TEST(a crashed worker is replaced and its batch fails) {
   CAF_CHECK(call<bool>(store, finalize_atom::value, msg.id));
 }
 
+CAF_TEST(connections the server dropped while idle reconnect without failing a request) {
+  // Both workers hold a connection.
+  for (int i = 1; i <= 4; ++i)
+    self->send(store, insert_atom::value, message(1, i));
+  for (int i = 0; i < 4; ++i)
+    self->receive([](insert_outcome&) {}, [&](caf::error& err) { CAF_FAIL(describe(err)); });
+  // What a PostgreSQL restart does to them.
+  CAF_REQUIRE_GREATER_OR_EQUAL(
+    messages_value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                   "datname = current_database() AND pid <> pg_backend_pid()"),
+    1);
+  for (int i = 5; i <= 8; ++i)
+    CAF_CHECK(call<insert_outcome>(store, insert_atom::value, message(1, i)).inserted);
+  CAF_CHECK_EQUAL(messages_value("SELECT count(*) FROM messages"), 8);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
