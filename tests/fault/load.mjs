@@ -72,7 +72,7 @@ function makeClient(node, person, roomIds, log, index) {
     for (const roomId of roomIds) {
       client.subscribe(`/topic/message/status/${roomId}`, msg => {
         const status = JSON.parse(msg.body);
-        log.push({ senderId: person.id, roomId, ...status });
+        log.push({ senderId: person.id, roomId, at: Date.now(), ...status });
         if (status.status === 'SAVED' || status.status === 'FAILED') {
           if (!final.has(status.tempId) || status.status === 'SAVED')
             final.set(status.tempId, status.status);
@@ -167,7 +167,8 @@ export function verify(node, load, extra = []) {
   const file = path.join(os.tmpdir(), `client-log-${process.pid}-${Date.now()}.jsonl`);
   fs.writeFileSync(file, load.log.map(e => JSON.stringify(e)).join('\n') + '\n');
   // Unfinished work older than recovery's bound (pending-age + two sweeps) is a violation.
-  const run = chatctl(node, ['verify', `--client-log=${file}`, '--json', '--max-pending-age=6s', ...extra]);
+  const age = extra.some(a => a.startsWith('--max-pending-age=')) ? [] : ['--max-pending-age=6s'];
+  const run = chatctl(node, ['verify', `--client-log=${file}`, '--json', ...age, ...extra]);
   fs.rmSync(file, { force: true });
   let report = null;
   try { report = JSON.parse(run.stdout); } catch { /* reported below */ }
