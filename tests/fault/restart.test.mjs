@@ -7,29 +7,18 @@
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { repo, sleep, startKafka } from '../e2e/lib/harness.mjs';
+import { freePort, repo, sleep, startKafka } from '../e2e/lib/harness.mjs';
 import {
   assertDelivered, assertHolds, runLoad, settle, setupLoad, startFaultNode, summary, verify, verifyWithin,
 } from './load.mjs';
 
 // Recovery's bound with the fault suite's options: pending-age 4 s plus one sweep of 1 s.
 const recoveryBound = 5000;
-
-function freePort() {
-  return new Promise(resolve => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('kill -9 of chatd under load, then restart', async () => {
   const kafka = await startKafka();

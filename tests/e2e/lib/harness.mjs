@@ -35,7 +35,8 @@ export async function waitFor(predicate, what, timeout = 15000) {
   throw new Error('timed out waiting for ' + what);
 }
 
-function freePort() {
+/// A TCP port on loopback that nothing listens on.
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
