@@ -126,9 +126,18 @@ void notify_waiters(room_ptr self, room_state::dedupe_entry& entry, const status
 
 void on_saga_resolved(room_ptr self, saga_outcome& outcome) {
   auto& st = self->state;
-  st.sagas.erase(caf::actor_cast<caf::actor_addr>(self->current_sender()));
   auto& msg = outcome.message;
   auto key = dedupe_key(msg.sender_id, msg.temp_id);
+  if (!outcome.decided && !outcome.duplicate) {
+    // The message may be committed: later seqs wait for recovery's decision rather than
+    // leave a gap, and the sender (and whoever sends the same tempId meanwhile) hears it then.
+    if (auto i = st.dedupe.find(key); i != st.dedupe.end() && i->second.origin)
+      i->second.waiters.push_back(i->second.origin);
+    auto seq = outcome.seq;
+    st.undecided.emplace(seq, std::move(outcome));
+    self->delayed_send(self, st.settings.undecided_recheck, recheck_atom::value, seq);
+    return;
+  }
   if (auto i = st.dedupe.find(key); i != st.dedupe.end()) {
     auto& entry = i->second;
     if (outcome.committed || (outcome.duplicate && msg.state == message_state::committed)) {
@@ -138,9 +147,9 @@ void on_saga_resolved(room_ptr self, saga_outcome& outcome) {
       notify_waiters(self, entry,
                      make_status(st.id, msg.temp_id, delivery_status::saved, msg.seq, msg.id));
     } else {
-      // Failed (or undecided, or another saga's message in flight): a retry must be able to
-      // run again, so the key is forgotten.
-      if (outcome.decided && !outcome.duplicate) {
+      // Failed (or another saga's message in flight): a retry must be able to run again, so
+      // the key is forgotten.
+      if (!outcome.duplicate) {
         auto status = make_status(st.id, msg.temp_id, delivery_status::failed);
         status.error_code = outcome.error_code;
         status.error_message = outcome.error_message;
@@ -151,6 +160,47 @@ void on_saga_resolved(room_ptr self, saga_outcome& outcome) {
   }
   auto seq = outcome.seq;
   resolve_seq(self, seq, std::move(outcome));
+}
+
+/// Asks the messages store whether recovery decided an undecided saga's message: committed
+/// (no pending mark left), removed, or still open (asked again later).
+void recheck_undecided(room_ptr self, int64_t seq) {
+  auto& st = self->state;
+  auto i = st.undecided.find(seq);
+  if (i == st.undecided.end())
+    return;
+  auto& msg = i->second.message;
+  auto again = [self, seq] {
+    self->delayed_send(self, self->state.settings.undecided_recheck, recheck_atom::value, seq);
+  };
+  self
+    ->request(st.deps.messages, st.settings.saga.step_timeout, find_atom::value, msg.sender_id,
+              msg.temp_id)
+    .then(
+      [self, seq, again](std::vector<chat_message>& found) {
+        auto& st = self->state;
+        auto i = st.undecided.find(seq);
+        if (i == st.undecided.end())
+          return;
+        auto outcome = std::move(i->second);
+        auto ours = std::find_if(found.begin(), found.end(),
+                                 [&](const chat_message& m) { return m.id == outcome.message.id; });
+        if (ours != found.end() && ours->state != message_state::committed) {
+          i->second = std::move(outcome);
+          again();
+          return;
+        }
+        st.undecided.erase(i);
+        outcome.decided = true;
+        if (ours != found.end()) {
+          spdlog::info("room {}: undecided message {} was committed by recovery", st.id,
+                       outcome.message.id);
+          outcome.committed = true;
+          outcome.message = std::move(*ours);
+        }
+        on_saga_resolved(self, outcome);
+      },
+      [again](caf::error&) { again(); });
 }
 
 // -- store operations -------------------------------------------------------------------------
@@ -309,7 +359,7 @@ status_event admit(room_ptr self, chat_message msg, status_sink_actor sink) {
   if (msg.created_at == 0)
     msg.created_at = now_ms();
   msg.state = message_state::pending;
-  remember(self, key, room_state::dedupe_entry{msg.seq, msg.id, false, {}});
+  remember(self, key, room_state::dedupe_entry{msg.seq, msg.id, false, {}, sink});
   auto saga = self->spawn(message_saga, msg, sink, saga_deps{st.deps.messages, st.deps.rooms, self},
                           st.settings.saga);
   self->monitor(saga);
@@ -416,7 +466,7 @@ void activate(room_ptr self) {
 bool idle(room_ptr self) {
   auto& st = self->state;
   return st.active && st.sagas.empty() && st.subscribers.empty() && !st.store_busy &&
-         st.commits.empty() && st.aborts.empty() && st.resolved.empty();
+         st.commits.empty() && st.aborts.empty() && st.resolved.empty() && st.undecided.empty();
 }
 
 void on_idle_timer(room_ptr self) {
@@ -502,7 +552,11 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
       pump(self);
       return promise;
     },
-    [=](resolved_atom, saga_outcome& outcome) { on_saga_resolved(self, outcome); },
+    [=](resolved_atom, saga_outcome& outcome) {
+      self->state.sagas.erase(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+      on_saga_resolved(self, outcome);
+    },
+    [=](recheck_atom, int64_t seq) { recheck_undecided(self, seq); },
     [=](subscribe_atom, subscriber_actor& subscriber) {
       return when_active<int64_t>(self, [self, subscriber] {
         auto& subs = self->state.subscribers;

@@ -57,6 +57,9 @@ struct room_state {
   std::map<int64_t, saga_outcome> resolved;
   /// Running sagas -> their seq.
   std::map<caf::actor_addr, int64_t> sagas;
+  /// Sagas that ended without a durable decision (the stores were unreachable), by seq: their
+  /// senders hear the outcome, and delivery goes on past them, once recovery decided it.
+  std::map<int64_t, saga_outcome> undecided;
   std::vector<subscriber_actor> subscribers;
 
   // -- deduplication --------------------------------------------------------------------------
@@ -67,6 +70,8 @@ struct room_state {
     bool saved = false;
     /// Further senders of the same (sender, tempId) while it is in flight.
     std::vector<status_sink_actor> waiters;
+    /// The first sender, whose saga tells it the outcome (unless the saga ends undecided).
+    status_sink_actor origin;
   };
   std::unordered_map<std::string, dedupe_entry> dedupe;
   std::deque<std::string> dedupe_order;

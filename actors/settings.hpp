@@ -31,6 +31,8 @@ struct room_settings {
   size_t dedupe_window = 1024;
   /// Most messages of one room written in one room commit.
   size_t max_commit_batch = 256;
+  /// How often a room asks the store about a message whose saga ended undecided.
+  caf::timespan undecided_recheck = std::chrono::seconds(10);
   saga_settings saga;
 };
 

@@ -232,6 +232,8 @@ node_settings node_config::node() const {
   result.room.node = node_id;
   result.room.idle_timeout = room_idle_timeout;
   result.room.dedupe_window = room_dedupe_window;
+  // Undecided sagas wait for recovery, which decides at this pace.
+  result.room.undecided_recheck = recovery_interval;
   result.room.max_commit_batch = room_max_commit_batch;
   result.room.saga.step_timeout = saga_step_timeout;
   result.room.saga.compensation_attempts = static_cast<int>(saga_compensation_attempts);

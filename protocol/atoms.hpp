@@ -50,6 +50,7 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
 using typing_atom = caf::atom_constant<caf::atom("typing")>;
 using active_atom = caf::atom_constant<caf::atom("active")>;
+using recheck_atom = caf::atom_constant<caf::atom("recheck")>;
 
 // -- gateway ------------------------------------------------------------------------------------
 using inbound_atom = caf::atom_constant<caf::atom("inbound")>;

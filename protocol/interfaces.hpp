@@ -171,6 +171,8 @@ using room_actor = caf::typed_actor<
   caf::reacts_to<typing_atom, int64_t, bool>,
   // A member's presence changed (user, active).
   caf::reacts_to<active_atom, int64_t, bool>,
+  // Timer of an undecided saga (seq): asks the store whether recovery decided its message.
+  caf::reacts_to<recheck_atom, int64_t>,
   // Passivation timer.
   caf::reacts_to<idle_atom>>;
 

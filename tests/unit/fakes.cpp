@@ -192,7 +192,16 @@ caf::behavior fake_message_store(fake_actor* self, fake_backend* backend) {
       });
     },
     [=](history_atom, history_query&) { return history_page{}; },
-    [=](find_atom, int64_t, std::string&) { return std::vector<chat_message>{}; },
+    [=](find_atom, int64_t sender, std::string& temp_id) -> caf::result<std::vector<chat_message>> {
+      backend->calls.push_back("find");
+      return answer<std::vector<chat_message>>(self, backend->next("find"), [=] {
+        std::vector<chat_message> result;
+        for (auto& [id, msg] : backend->messages)
+          if (msg.sender_id == sender && msg.temp_id == temp_id)
+            result.push_back(msg);
+        return result;
+      });
+    },
     [=](snapshot_atom, int64_t, int32_t) {
       backend->calls.push_back("snapshot");
       room_snapshot result;

@@ -82,6 +82,27 @@ struct fixture : actor_fixture {
     return ask<int64_t>(hdl, subscribe_atom::value, subscriber);
   }
 
+  /// A subscribed room where "a" (seq 1) ended undecided: committed, then finalize and every
+  /// compensation step failed, the dead letter too. "b" (seq 2) was saved after it.
+  room_actor undecided_then_saved() {
+    settings.undecided_recheck = std::chrono::seconds(1);
+    auto hdl = spawn_room();
+    subscribe(hdl);
+    backend.then("finalize", {fake_reply::fail});
+    backend.repeat("resolve", fake_reply::fail, 2);
+    backend.then("mark", {fake_reply::fail});
+    backend.then("dead", {fake_reply::fail});
+    for (auto temp : {"a", "b"})
+      send(hdl, draft(temp));
+    sched.run();
+    // The second abort attempt, after the backoff.
+    sched.advance_time(settings.saga.compensation_backoff);
+    sched.run();
+    CAF_REQUIRE_EQUAL(backend.calls.back(), "dead");
+    CAF_CHECK(backend.statuses_of("a").empty());
+    return hdl;
+  }
+
   std::vector<int64_t> broadcast_seqs() const {
     std::vector<int64_t> result;
     for (auto& event : backend.broadcasts)
@@ -177,6 +198,43 @@ CAF_TEST(a failed message leaves a gap and does not block later ones) {
   sched.run();
   CAF_CHECK_EQUAL(backend.statuses_of("b"),
                   (statuses{delivery_status::failed, delivery_status::saved}));
+}
+
+CAF_TEST(an undecided message holds later deliveries until recovery decides it) {
+  auto hdl = undecided_then_saved();
+  CAF_CHECK_EQUAL(backend.statuses_of("b"), statuses{delivery_status::saved});
+  // No gap: "b" (seq 2) waits behind "a".
+  CAF_CHECK(broadcast_seqs().empty());
+  // A re-send meanwhile (another session of the sender) is told PROCESSING and waits too.
+  auto other_sink = caf::actor_cast<status_sink_actor>(sys.spawn(fake_sink, &backend));
+  started.push_back(caf::actor_cast<caf::actor>(other_sink));
+  CAF_CHECK_EQUAL(send(hdl, draft("a"), other_sink).status, delivery_status::processing);
+  // The store still holds "a" pending: asked again later.
+  backend.then("find", {fake_reply::ok});
+  sched.advance_time(settings.undecided_recheck);
+  sched.run();
+  CAF_CHECK(backend.statuses_of("a").empty());
+  // Recovery finishes it forward (its room commit exists).
+  for (auto& [id, msg] : backend.messages)
+    if (msg.temp_id == "a")
+      msg.state = message_state::committed;
+  sched.advance_time(settings.undecided_recheck);
+  sched.run();
+  CAF_CHECK_EQUAL(backend.statuses_of("a"),
+                  (statuses{delivery_status::saved, delivery_status::saved}));
+  CAF_CHECK_EQUAL(broadcast_seqs(), (std::vector<int64_t>{1, 2}));
+}
+
+CAF_TEST(an undecided message that recovery removed is reported FAILED) {
+  auto hdl = undecided_then_saved();
+  // Recovery compensates "a": its message is gone.
+  backend.messages.clear();
+  sched.advance_time(settings.undecided_recheck);
+  sched.run();
+  CAF_CHECK_EQUAL(backend.statuses_of("a"), statuses{delivery_status::failed});
+  CAF_CHECK_EQUAL(broadcast_seqs(), (std::vector<int64_t>{2}));
+  // The tempId is free again.
+  CAF_CHECK_EQUAL(send(hdl, draft("a")).seq, 3);
 }
 
 CAF_TEST(room commits that arrive together are batched) {
