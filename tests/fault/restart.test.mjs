@@ -111,6 +111,9 @@ test('PostgreSQL stopped hard and started again under load', async () => {
     assert.equal(line.failed, failedBefore, 'messages failed after PostgreSQL came back');
     assert.equal(line.saved + line.failed, 700);
     assertHolds(assert, report);
+  } catch (e) {
+    console.log(node.output().split('\n').slice(-60).join('\n'));
+    throw e;
   } finally {
     await node.stop();
     spawnSync(path.join(repo, 'scripts/pg'), ['stop', data]);
