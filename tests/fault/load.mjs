@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 
 import { Client, WebSocket, chatctl, metric, newUser, rest, sleep, startChatd, waitFor } from '../e2e/lib/harness.mjs';
 
@@ -31,6 +32,13 @@ export function startFaultNode(args = [], options = {}) {
   return startChatd([...faultOptions, ...args], options);
 }
 
+// Every client of the file's scenarios, closed at its end even when a scenario failed midway
+// (a reconnecting client would keep the test process alive).
+const liveClients = new Set();
+after(() => {
+  for (const c of liveClients) c.close();
+});
+
 /// Users, their shared rooms and one reconnecting STOMP client per user.
 export async function setupLoad(node, { users = 4, rooms = 2 } = {}) {
   const people = [];
@@ -45,6 +53,7 @@ export async function setupLoad(node, { users = 4, rooms = 2 } = {}) {
   }
   const log = [];
   const clients = people.map((person, index) => makeClient(node, person, roomIds, log, index));
+  for (const c of clients) liveClients.add(c);
   await Promise.all(clients.map(c => c.ready()));
   return { people, roomIds, log, clients };
 }
