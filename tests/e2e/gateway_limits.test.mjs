@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 
 import WebSocket from 'ws';
 
-import { newUser, rest, sleep, startChatd, stompClient, waitFor } from './lib/harness.mjs';
+import { metric, newUser, rest, sleep, startChatd, stompClient, waitFor } from './lib/harness.mjs';
 
 function openRaw(node) {
   const ws = new WebSocket(node.ws);
@@ -18,12 +18,6 @@ function openRaw(node) {
     ws.on('open', () => resolve({ ws, frames, state }));
     ws.on('error', reject);
   });
-}
-
-async function metric(node, name) {
-  const text = (await rest(node, 'GET', '/metrics')).body;
-  const line = text.split('\n').find(l => l.startsWith(name + ' '));
-  return line ? Number(line.split(' ')[1]) : NaN;
 }
 
 describe('slow consumers', () => {
