@@ -11,6 +11,7 @@
 #include <caf/actor_system_config.hpp>
 #include <spdlog/spdlog.h>
 
+#include "apps/stop_signals.hpp"
 #include "gateway/admin_api.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/router.hpp"
@@ -40,11 +41,7 @@ struct kafka_config : caf::actor_system_config {
 } // namespace
 
 int main(int argc, char** argv) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto signals = block_stop_signals();
   kafka_config cfg;
   if (auto err = cfg.parse(argc, argv, "/dev/null")) {
     std::fprintf(stderr, "chat-kafka: %s\n", cfg.render(err).c_str());
@@ -88,8 +85,7 @@ int main(int argc, char** argv) {
                kafka->bootstrap(), cfg.brokers, cfg.topic, cfg.partitions, path.string());
   spdlog::info("admin: http://127.0.0.1:{}/admin/kafka", admin.port());
   std::fflush(stdout);
-  int received = 0;
-  sigwait(&signals, &received);
+  wait_for_stop_signal(signals);
   admin.stop();
   std::error_code ignored;
   std::filesystem::remove(path, ignored);

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "apps/node_config.hpp"
+#include "apps/stop_signals.hpp"
 #include "cluster/node.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/password_hasher.hpp"
@@ -43,12 +44,7 @@ void prepare_database(const std::string& dsn, database_kind kind, bool create) {
 } // namespace
 
 int main(int argc, char** argv) {
-  // Every thread inherits the blocked signals; the main thread waits for them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto signals = block_stop_signals();
 
   node_config cfg{"chatd"};
   cfg.load<caf::io::middleman>();
@@ -120,8 +116,7 @@ int main(int argc, char** argv) {
   spdlog::info("chatd {} serving on http://{}:{} (Ctrl-C stops it)", cfg.node_id, cfg.http_address,
                server.port());
 
-  int received = 0;
-  sigwait(&signals, &received);
+  auto received = wait_for_stop_signal(signals);
   spdlog::info("{} received, shutting down", strsignal(received));
   server.stop();
   caf::anon_send_exit(context->hasher, caf::exit_reason::user_shutdown);

@@ -21,6 +21,8 @@ constexpr const char* message_delete = "message.delete";
 constexpr const char* room_commit = "room.commit";
 constexpr const char* outbox_claim = "outbox.claim";
 constexpr const char* kafka_produce = "kafka.produce";
+/// chat-streamer: after a batch's transaction committed, before its offsets are committed.
+constexpr const char* streamer_offsets = "streamer.offsets";
 } // namespace fault_point
 
 /// The names of all fault points.

@@ -63,6 +63,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using consume_atom = caf::atom_constant<caf::atom("consume")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;
 

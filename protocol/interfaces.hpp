@@ -21,6 +21,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "protocol/atoms.hpp"
+#include "protocol/chat_event.hpp"
 #include "protocol/message.hpp"
 #include "protocol/outbox.hpp"
 #include "protocol/room.hpp"
@@ -296,6 +297,13 @@ using fanout_actor = caf::typed_actor<
 using notification_listener_actor = caf::typed_actor<
   // Waits for the next notification (bounded), then schedules itself again.
   caf::reacts_to<listen_atom>>;
+
+/// chat-streamer's consumer of the chat events (detached: it blocks on Kafka and PostgreSQL).
+using event_consumer_actor = caf::typed_actor<
+  // Consumes one batch (store transaction, then offset commit) and schedules the next.
+  caf::reacts_to<consume_atom>,
+  // What was consumed so far.
+  caf::replies_to<get_atom>::with<consumer_stats>>;
 
 } // namespace chat
 

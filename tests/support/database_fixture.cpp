@@ -52,6 +52,14 @@ database_fixture::~database_fixture() {
   }
 }
 
+std::string database_fixture::make_streamer_database() {
+  auto dsn = with_database(test_server_dsn(), unique_name("streamer"));
+  ensure_database(dsn);
+  databases_.push_back(database_name(dsn));
+  migrate(dsn, database_kind::streamer);
+  return dsn;
+}
+
 user database_fixture::make_user(const std::string& name) {
   return user_queries::create(rooms_db, name, name, "not-a-hash");
 }
@@ -59,7 +67,7 @@ user database_fixture::make_user(const std::string& name) {
 int64_t database_fixture::make_room(const std::vector<int64_t>& members) {
   std::vector<int64_t> others(members.begin() + 1, members.end());
   return membership_queries::create_room(rooms_db, "test room", "GROUP", members.front(), others)
-      .room.id;
+    .room.id;
 }
 
 int64_t database_fixture::rooms_value(const std::string& sql) {

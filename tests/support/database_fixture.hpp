@@ -36,6 +36,9 @@ public:
   int64_t rooms_value(const std::string& sql);
   int64_t messages_value(const std::string& sql);
 
+  /// Creates and migrates a streamer store (chat-streamer's database); returns its DSN.
+  std::string make_streamer_database();
+
 private:
   std::vector<std::string> databases_;
 };

@@ -1,0 +1,57 @@
+#include "protocol/chat_event.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/clock.hpp"
+#include "protocol/outbox.hpp"
+#include "protocol/uuid.hpp"
+
+namespace chat {
+
+using json = nlohmann::json;
+
+std::optional<chat_event> decode_chat_event(std::string_view value, std::string& error) {
+  auto doc = json::parse(value, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    error = "not a JSON object";
+    return std::nullopt;
+  }
+  try {
+    chat_event result;
+    result.event_id = doc.at("eventId").get<std::string>();
+    result.event_type = doc.at("eventType").get<std::string>();
+    result.room_id = doc.at("roomId").get<int64_t>();
+    result.version = doc.at("version").get<int64_t>();
+    auto occurred = parse_iso8601(doc.at("occurredAt").get<std::string>());
+    if (!is_uuid(result.event_id) || result.room_id <= 0 || result.version <= 0 || !occurred) {
+      error = "invalid eventId, roomId, version or occurredAt";
+      return std::nullopt;
+    }
+    result.occurred_at = *occurred;
+    const auto& payload = doc.at("payload");
+    if (result.event_type == event_type::message_sent) {
+      result.message_id = payload.at("id").get<std::string>();
+      result.sender_id = payload.at("senderId").get<int64_t>();
+    } else if (result.event_type == event_type::message_mentioned) {
+      result.message_id = payload.at("messageId").get<std::string>();
+      result.sender_id = payload.at("senderId").get<int64_t>();
+      result.mentioned_user_ids = payload.at("mentionedUserIds").get<std::vector<int64_t>>();
+    } else if (result.event_type == event_type::message_retracted) {
+      result.message_id = payload.at("messageId").get<std::string>();
+      result.sender_id = payload.value("senderId", int64_t{0});
+    } else {
+      error = "unknown event type '" + result.event_type + "'";
+      return std::nullopt;
+    }
+    if (!is_uuid(result.message_id)) {
+      error = "invalid message id";
+      return std::nullopt;
+    }
+    return result;
+  } catch (const json::exception& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+}
+
+} // namespace chat
