@@ -571,11 +571,12 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
       auto& subs = self->state.subscribers;
       subs.erase(std::remove(subs.begin(), subs.end(), subscriber), subs.end());
     },
-    [=](members_atom) {
+    [=](members_atom) -> caf::result<bool> {
       auto& st = self->state;
+      auto promise = self->make_response_promise<bool>();
       self->request(st.deps.rooms, st.settings.saga.step_timeout, members_atom::value, st.id)
         .then(
-          [self](std::vector<room_member>& members) {
+          [self, promise](std::vector<room_member>& members) mutable {
             auto& st = self->state;
             std::unordered_map<int64_t, int64_t> now;
             for (auto& member : members)
@@ -589,10 +590,13 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
             if (!removed.empty())
               for (auto& subscriber : st.subscribers)
                 self->send(subscriber, leave_atom::value, st.id, removed);
+            promise.deliver(true);
           },
-          [self](caf::error& err) {
+          [self, promise](caf::error& err) mutable {
             spdlog::warn("room {} cannot reload its members: {}", self->state.id, describe(err));
+            promise.deliver(err);
           });
+      return promise;
     },
     [=](get_atom) { return when_active<room_metadata>(self, [self] { return self->state.meta; }); },
     [=](members_atom, int64_t user) {

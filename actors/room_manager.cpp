@@ -39,7 +39,7 @@ room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room
     },
     [=](members_atom, int64_t id) {
       if (auto i = self->state.rooms.find(id); i != self->state.rooms.end())
-        self->send(i->second, members_atom::value);
+        caf::anon_send(i->second, members_atom::value); // nobody waits for the reply
     },
     [=](idle_atom, int64_t id) {
       auto& st = self->state;

@@ -174,6 +174,20 @@ void tell_room(self_ptr self, const ctx_ptr& ctx, int64_t room_id, Ts... xs) {
     .then([self, xs...](room_actor& room) { self->send(room, xs...); }, [](caf::error&) {});
 }
 
+/// Has the room reload its members, then runs `then` (also when the room cannot be reached:
+/// it reloads them anyway when it activates).
+void reload_members(self_ptr self, const ctx_ptr& ctx, int64_t room_id,
+                    std::function<void()> then) {
+  auto timeout = ctx->settings.request_timeout;
+  self->request(ctx->directory, timeout, get_atom::value, room_id)
+    .then(
+      [self, timeout, then](room_actor& room) {
+        self->request(room, timeout, members_atom::value)
+          .then([then](bool) { then(); }, [then](caf::error&) { then(); });
+      },
+      [then](caf::error&) { then(); });
+}
+
 // -- handlers ---------------------------------------------------------------------------------
 
 void signup(ctx_ptr ctx, http_request req, http_responder respond) {
@@ -368,11 +382,13 @@ void add_participants(ctx_ptr ctx, http_request req, route_params params, http_r
       ask(
         self, ctx, respond, ctx->rooms,
         [=](bool) {
-          tell_room(self, ctx, room_id, members_atom::value);
-          ask(
-            self, ctx, respond, ctx->rooms,
-            [respond](room_view& view) { respond(json_response(200, dump(to_json(view)))); },
-            get_atom::value, room_id, caller);
+          // The new members can send as soon as they have the answer.
+          reload_members(self, ctx, room_id, [=] {
+            ask(
+              self, ctx, respond, ctx->rooms,
+              [respond](room_view& view) { respond(json_response(200, dump(to_json(view)))); },
+              get_atom::value, room_id, caller);
+          });
         },
         join_atom::value, room_id, *users);
     });
@@ -394,8 +410,9 @@ void remove_participant(ctx_ptr ctx, http_request req, route_params params,
                     respond(json_error(404, "NOT_FOUND", "no such participant"));
                     return;
                   }
-                  tell_room(self, ctx, room_id, members_atom::value);
-                  respond(http_response{204, "application/json", {}, {}});
+                  reload_members(self, ctx, room_id, [respond] {
+                    respond(http_response{204, "application/json", {}, {}});
+                  });
                 },
                 leave_atom::value, room_id, *user_id);
             });

@@ -160,8 +160,9 @@ using room_actor = caf::typed_actor<
   caf::replies_to<subscribe_atom, subscriber_actor>::with<int64_t>,
   // Ends a subscription.
   caf::reacts_to<unsubscribe_atom, subscriber_actor>,
-  // Reloads the member list (after membership changes through REST).
-  caf::reacts_to<members_atom>,
+  // Reloads the member list (after membership changes through REST); replies once the room
+  // acts on the new list.
+  caf::replies_to<members_atom>::with<bool>,
   // Reads the cached room metadata.
   caf::replies_to<get_atom>::with<room_metadata>,
   // Whether a user is a member.

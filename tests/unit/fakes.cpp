@@ -273,7 +273,7 @@ caf::behavior fake_room(fake_actor* self, fake_backend* backend) {
     },
     [=](resolved_atom, saga_outcome& outcome) { backend->outcomes.push_back(outcome); },
     [=](subscribe_atom, subscriber_actor&) { return int64_t{0}; },
-    [=](unsubscribe_atom, subscriber_actor&) {}, [=](members_atom) {},
+    [=](unsubscribe_atom, subscriber_actor&) {}, [=](members_atom) { return true; },
     [=](get_atom) { return backend->room; }, [=](idle_atom) {});
 }
 
