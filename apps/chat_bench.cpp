@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include "actors/event_consumer.hpp"
 #include "apps/node_config.hpp"
 #include "cluster/node.hpp"
 #include "persistence/db_connection.hpp"
@@ -185,6 +187,43 @@ double raw_insert_rate(const std::string& dsn, size_t rows, size_t batch) {
 
 } // namespace
 
+/// chat-streamer's consumer over the events of the run (one MessageSent per message), from a
+/// fresh streamer store: prints events/s from the first poll to the last commit.
+void streamer_rate(caf::actor_system& sys, caf::scoped_actor& self, const std::string& messages_dsn,
+                   const kafka_settings& kafka, int64_t events) {
+  auto dsn = with_database(messages_dsn, database_name(messages_dsn) + "_streamer");
+  {
+    pqxx::connection admin{with_database(dsn, "postgres")};
+    pqxx::nontransaction txn{admin};
+    txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(database_name(dsn)) + " WITH (FORCE)");
+    txn.exec("CREATE DATABASE " + txn.quote_name(database_name(dsn)));
+  }
+  migrate(dsn, database_kind::streamer);
+  event_consumer_settings settings;
+  settings.kafka.brokers = kafka.brokers;
+  settings.kafka.topic = kafka.topic;
+  settings.kafka.group_id = "chat-bench-" + make_uuid();
+  settings.dsn = dsn;
+  auto consumer = sys.spawn<caf::detached>(event_consumer, settings, notification_sink{});
+  consumer_stats stats;
+  std::optional<clock_type::time_point> first;
+  auto deadline = clock_type::now() + std::chrono::seconds(300);
+  while (stats.handled + stats.duplicates + stats.dead < events && clock_type::now() < deadline) {
+    self->request(consumer, std::chrono::seconds(30), get_atom::value)
+      .receive([&](const consumer_stats& x) { stats = x; }, [&](caf::error&) {});
+    // The clock starts with the first batch (after the group join).
+    if (!first && stats.records > 0)
+      first = clock_type::now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto seconds = first ? std::chrono::duration<double>(clock_type::now() - *first).count() : 0.0;
+  std::printf("  streamer:  %lld events applied in %lld batches in %.2f s = %.0f events/s "
+              "(from the first batch; one transaction per batch)\n",
+              static_cast<long long>(stats.handled), static_cast<long long>(stats.batches), seconds,
+              seconds > 0 ? static_cast<double>(stats.handled) / seconds : 0.0);
+  caf::anon_send_exit(consumer, caf::exit_reason::user_shutdown);
+}
+
 int main(int argc, char** argv) {
   bench_config cfg;
   if (auto problem = cfg.read(argc, argv); !problem.empty()) {
@@ -283,6 +322,7 @@ int main(int argc, char** argv) {
                 static_cast<double>(counters.room_commit_messages.load()) /
                   static_cast<double>(std::max<int64_t>(1, counters.room_commit_batches.load())));
     stop_node(actors);
+    streamer_rate(sys, self, settings.messages.dsn, settings.kafka, static_cast<int64_t>(total));
   }
   auto raw = raw_insert_rate(settings.messages.dsn, cfg.raw_rows, cfg.raw_batch);
   std::printf("  reference: raw batched inserts (%zu rows/transaction, one connection): %.0f "
