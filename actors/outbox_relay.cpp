@@ -90,8 +90,12 @@ outbox_relay(outbox_relay_actor::stateful_pointer<outbox_relay_state> self, rela
     }
     self->quit(msg.reason);
   });
-  self->spawn<caf::detached + caf::linked>(notification_listener, st.dsn,
-                                           caf::actor_cast<outbox_relay_actor>(self));
+  // NOTIFY outbox wakes the relay; so does (re)listening: rows may have come meanwhile.
+  auto relay = caf::actor_cast<outbox_relay_actor>(self);
+  auto wake = [relay] { caf::anon_send(relay, wake_atom::value); };
+  self->spawn<caf::detached + caf::linked>(
+    notification_listener, st.dsn, std::string{"outbox"},
+    notification_callbacks{[wake](const std::string&) { wake(); }, wake});
   self->send(self, tick_atom::value);
   return {
     [=](wake_atom) { run(self); },

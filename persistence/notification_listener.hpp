@@ -1,32 +1,43 @@
-// Waits for `NOTIFY outbox` on its own connection and wakes the outbox relay. Detached: it
-// blocks in short, bounded waits so that it still reads its mailbox (and exits) promptly.
+// Waits for PostgreSQL notifications of one channel (LISTEN) on its own connection and hands
+// them to a callback. Detached: it blocks in short, bounded waits so that it still reads its
+// mailbox (and exits) promptly; a broken connection is reopened after a second.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "protocol/interfaces.hpp"
 
 namespace chat {
 
-class outbox_notification_receiver;
+class channel_receiver;
 class db_connection;
+
+struct notification_callbacks {
+  /// Each notification's payload.
+  std::function<void(const std::string& payload)> on_notification;
+  /// Listening (again): notifications sent meanwhile were missed.
+  std::function<void()> on_listening;
+};
 
 struct notification_listener_state {
   static inline const char* name = "notification_listener";
 
-  outbox_relay_actor relay;
+  std::string channel;
+  notification_callbacks callbacks;
   std::unique_ptr<db_connection> connection;
-  std::unique_ptr<outbox_notification_receiver> receiver;
-  bool notified = false;
+  std::unique_ptr<channel_receiver> receiver;
+  std::vector<std::string> received;
 
   notification_listener_state();
   ~notification_listener_state();
 };
 
 notification_listener_actor::behavior_type notification_listener(
-    notification_listener_actor::stateful_pointer<notification_listener_state> self,
-    std::string dsn, outbox_relay_actor relay);
+  notification_listener_actor::stateful_pointer<notification_listener_state> self, std::string dsn,
+  std::string channel, notification_callbacks callbacks);
 
 } // namespace chat
