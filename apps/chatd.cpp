@@ -61,6 +61,9 @@ int main(int argc, char** argv) {
   try {
     prepare_database(cfg.messages_dsn, database_kind::messages, cfg.create_databases);
     prepare_database(cfg.rooms_dsn, database_kind::rooms, cfg.create_databases);
+    // The node listens for chat-streamer's notifications from the start, and lists them.
+    if (!cfg.streamer_dsn.empty())
+      prepare_database(cfg.streamer_dsn, database_kind::streamer, cfg.create_databases);
   } catch (const std::exception& e) {
     return fail(std::string{"cannot prepare the databases: "} + e.what(), 1);
   }
@@ -96,6 +99,7 @@ int main(int argc, char** argv) {
   context->messages = actors.messages;
   context->rooms = actors.rooms;
   context->users = actors.users;
+  context->notifications = actors.notifications;
   context->hasher = spawn_password_hasher(sys, cfg.auth_hash_workers);
   context->tokens = std::make_shared<token_service>(
     secret, std::chrono::duration_cast<std::chrono::seconds>(cfg.auth_access_ttl),

@@ -33,6 +33,8 @@ node_config::node_config(const char* program) {
   opt_group{custom_options_, "db"}
     .add(messages_dsn, "messages-dsn", "libpq connection string of the messages database")
     .add(rooms_dsn, "rooms-dsn", "libpq connection string of the rooms database")
+    .add(streamer_dsn, "streamer-dsn",
+         "chat-streamer's database, for mention notifications; empty: none")
     .add(create_databases, "create-databases", "create missing databases at start-up")
     .add(db_pool_size, "pool-size", "connections (detached workers) per store")
     .add(db_max_batch, "max-batch", "most writes of one kind per transaction")
@@ -246,6 +248,7 @@ node_settings node_config::node() const {
   result.recovery.pending_age = recovery_pending_age;
   result.recovery.interval = recovery_interval;
   result.recovery.batch = static_cast<int>(recovery_batch);
+  result.streamer_dsn = streamer_dsn;
   result.kafka.brokers = kafka_brokers;
   result.kafka.topic = kafka_topic;
   result.kafka.delivery_timeout =

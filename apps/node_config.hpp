@@ -27,6 +27,7 @@ struct node_config : caf::actor_system_config {
   // [db]
   std::string messages_dsn = "host=127.0.0.1 port=5433 user=shoot dbname=shoot_messages";
   std::string rooms_dsn = "host=127.0.0.1 port=5433 user=shoot dbname=shoot_rooms";
+  std::string streamer_dsn;
   bool create_databases = true;
   size_t db_pool_size = 2;
   size_t db_max_batch = 512;

@@ -222,6 +222,12 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
           for (auto& connection : i->second)
             self->send(connection, update);
     },
+    [=](const mention_notification& notification) {
+      auto& st = self->state;
+      if (auto i = st.sessions.find(notification.user_id); i != st.sessions.end())
+        for (auto& connection : i->second)
+          self->send(connection, notification);
+    },
     [=](subscribe_atom, int64_t room_id, room_actor& room, room_topic topic, int64_t user,
         connection_actor& connection) -> caf::result<int64_t> {
       auto promise = self->make_response_promise<int64_t>();

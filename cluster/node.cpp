@@ -7,7 +7,10 @@
 #include "actors/recovery_sweeper.hpp"
 #include "actors/room_manager.hpp"
 #include "cluster/fanout.hpp"
+#include "persistence/notification_listener.hpp"
+#include "persistence/notification_store.hpp"
 #include "persistence/room_store.hpp"
+#include "persistence/streamer_queries.hpp"
 #include "persistence/user_store.hpp"
 
 namespace chat {
@@ -30,6 +33,21 @@ node_actors start_node(caf::actor_system& sys, node_settings settings) {
   result.sweeper = sys.spawn(recovery_sweeper, settings.recovery, result.messages, result.rooms);
   if (settings.relay_enabled)
     result.relay = sys.spawn(outbox_relay, settings.relay, settings.kafka, settings.rooms.dsn);
+  if (!settings.streamer_dsn.empty()) {
+    result.notifications =
+      sys.spawn(notification_store, store_settings{settings.streamer_dsn, 1, 1});
+    // chat-streamer NOTIFYs each new notification when its batch commits; every node pushes
+    // it to the sessions it holds of the mentioned user.
+    auto fanout = result.fanout;
+    result.mention_listener = sys.spawn<caf::detached>(
+      notification_listener, settings.streamer_dsn,
+      std::string{streamer_queries::notification_channel},
+      notification_callbacks{[fanout](const std::string& payload) {
+                               if (auto notification = notification_from_json(payload))
+                                 caf::anon_send(fanout, std::move(*notification));
+                             },
+                             nullptr});
+  }
   return result;
 }
 
@@ -38,6 +56,8 @@ void stop_node(node_actors& actors) {
     if (hdl)
       caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
   };
+  stop(actors.mention_listener);
+  stop(actors.notifications);
   stop(actors.relay);
   stop(actors.sweeper);
   stop(actors.room_manager);

@@ -23,6 +23,9 @@ struct node_settings {
   kafka_settings kafka;
   /// Run the outbox relay (off for benchmarks of the database alone).
   bool relay_enabled = true;
+  /// chat-streamer's store: its mention notifications are pushed to sessions and listed by
+  /// REST. Empty: no notifications.
+  std::string streamer_dsn;
 };
 
 /// The running actors of a node.
@@ -34,6 +37,9 @@ struct node_actors {
   room_manager_actor room_manager;
   outbox_relay_actor relay;
   recovery_sweeper_actor sweeper;
+  /// With a streamer store only.
+  notification_store_actor notifications;
+  notification_listener_actor mention_listener;
 };
 
 /// Spawns the actors of a node. The node settings' ids are copied into each component.

@@ -846,6 +846,10 @@ connection(connection_actor::stateful_pointer<connection_state> self,
           return;
         }
     },
+    [=](const mention_notification& notification) {
+      if (notification.user_id == self->state.user_id)
+        to_queue(self, "/user/queue/notifications", notification_json(notification));
+    },
     [=](resume_atom, const std::string& sub_id) { replay(self, sub_id); },
   };
 }

@@ -44,6 +44,8 @@ struct gateway_context {
   message_store_actor messages;
   room_store_actor rooms;
   user_store_actor users;
+  /// chat-streamer's store; invalid when the node has none.
+  notification_store_actor notifications;
   password_hasher_actor hasher;
   std::shared_ptr<token_service> tokens;
   std::shared_ptr<rate_limiter> limiter;

@@ -293,6 +293,38 @@ void me(ctx_ptr ctx, http_request req, http_responder respond) {
   });
 }
 
+/// GET /api/v1/notifications?limit=: the caller's mentions, newest first (kept by
+/// chat-streamer).
+void notifications(ctx_ptr ctx, http_request req, http_responder respond) {
+  auto caller = authenticate(ctx, req, respond);
+  if (!caller)
+    return;
+  auto limit = number(req, "limit", 50, 1, 200);
+  if (!limit) {
+    respond(json_error(400, "BAD_REQUEST", "limit: 1 to 200"));
+    return;
+  }
+  if (!ctx->notifications) {
+    respond(json_error(503, "UNAVAILABLE", "notifications need streamer.dsn (chat-streamer)"));
+    return;
+  }
+  in_actor(*ctx->sys, [=](self_ptr self) {
+    ask(
+      self, ctx, respond, ctx->notifications,
+      [respond](std::vector<mention_notification>& found) {
+        std::string body = "[";
+        for (auto& x : found) {
+          if (body.size() > 1)
+            body += ',';
+          body += notification_json(x);
+        }
+        body += ']';
+        respond(json_response(200, std::move(body)));
+      },
+      list_atom::value, *caller, static_cast<int32_t>(*limit));
+  });
+}
+
 void create_room(ctx_ptr ctx, http_request req, http_responder respond) {
   auto caller = authenticate(ctx, req, respond);
   if (!caller)
@@ -547,6 +579,7 @@ http_handler make_rest_api(std::shared_ptr<gateway_context> ctx, admin_context a
   routes->add("POST", "/api/v1/auth/login", plain(login));
   routes->add("POST", "/api/v1/auth/refresh", plain(refresh));
   routes->add("GET", "/api/v1/users/me", plain(me));
+  routes->add("GET", "/api/v1/notifications", plain(notifications));
   routes->add("POST", "/api/v1/chatrooms", plain(create_room));
   routes->add("GET", "/api/v1/chatrooms", plain(list_rooms));
   routes->add("GET", "/api/v1/chatrooms/{roomId}", with_params(get_room));

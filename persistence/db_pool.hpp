@@ -35,7 +35,7 @@ template <class In, class Out> class batch_queue {
 public:
   using promise_type = caf::typed_response_promise<Out>;
   using run_fn =
-      std::function<std::vector<item_result<Out>>(db_connection&, const std::vector<In>&)>;
+    std::function<std::vector<item_result<Out>>(db_connection&, const std::vector<In>&)>;
 
   explicit batch_queue(run_fn fn) : run_(std::move(fn)) {
     // nop
@@ -60,19 +60,19 @@ public:
       items_.pop_front();
     }
     return db_pool_job{
-        [inputs, results, run = run_](db_connection& conn) { *results = run(conn, *inputs); },
-        [promises = std::move(promises), results](const caf::error& err) mutable {
-          for (size_t i = 0; i < promises.size(); ++i) {
-            if (err)
-              promises[i].deliver(err);
-            else if (i >= results->size())
-              promises[i].deliver(make_error(chat_errc::internal, "missing batch result"));
-            else if ((*results)[i].error)
-              promises[i].deliver((*results)[i].error);
-            else
-              promises[i].deliver(std::move((*results)[i].value));
-          }
-        },
+      [inputs, results, run = run_](db_connection& conn) { *results = run(conn, *inputs); },
+      [promises = std::move(promises), results](const caf::error& err) mutable {
+        for (size_t i = 0; i < promises.size(); ++i) {
+          if (err)
+            promises[i].deliver(err);
+          else if (i >= results->size())
+            promises[i].deliver(make_error(chat_errc::internal, "missing batch result"));
+          else if ((*results)[i].error)
+            promises[i].deliver((*results)[i].error);
+          else
+            promises[i].deliver(std::move((*results)[i].value));
+        }
+      },
     };
   }
 
@@ -86,13 +86,26 @@ template <class T, class Query>
 db_pool_job single_job(Query query, caf::typed_response_promise<T> promise) {
   auto result = std::make_shared<T>();
   return db_pool_job{
-      [query = std::move(query), result](db_connection& conn) { *result = query(conn); },
-      [promise, result](const caf::error& err) mutable {
-        if (err)
-          promise.deliver(err);
-        else
-          promise.deliver(std::move(*result));
-      },
+    [query = std::move(query), result](db_connection& conn) { *result = query(conn); },
+    [promise, result](const caf::error& err) mutable {
+      if (err)
+        promise.deliver(err);
+      else
+        promise.deliver(std::move(*result));
+    },
+  };
+}
+
+/// The job source of a front actor that only has single jobs: takes them in order. `singles`
+/// must outlive the pool (both live in the actor's state).
+inline std::function<std::optional<db_pool_job>()>
+single_jobs_of(std::deque<db_pool_job>& singles) {
+  return [&singles]() -> std::optional<db_pool_job> {
+    if (singles.empty())
+      return std::nullopt;
+    auto job = std::move(singles.front());
+    singles.pop_front();
+    return job;
   };
 }
 
@@ -174,8 +187,8 @@ private:
   void run(const db_worker_actor& worker, db_pool_job job) {
     busy_.emplace(worker.address(), std::move(job.done));
     self_->request(worker, caf::infinite, run_atom::value, std::move(job.run))
-        .then([this, worker](bool) { finish(worker, caf::error{}); },
-              [this, worker](caf::error& err) { finish(worker, err); });
+      .then([this, worker](bool) { finish(worker, caf::error{}); },
+            [this, worker](caf::error& err) { finish(worker, err); });
   }
 
   void finish(const db_worker_actor& worker, const caf::error& err) {

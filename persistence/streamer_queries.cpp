@@ -169,6 +169,15 @@ batch_report apply(db_connection& db, const std::string& topic,
   std::erase_if(report.notifications, [&](const mention_notification& x) {
     return retracted_ids.count(x.message_id) > 0;
   });
+  // Live delivery: chatd nodes LISTEN on this channel; NOTIFY is sent only if this commits.
+  if (!report.notifications.empty()) {
+    json payloads = json::array();
+    for (auto& x : report.notifications)
+      payloads.push_back(notification_json(x));
+    txn.exec_params("SELECT pg_notify('" + std::string{notification_channel} +
+                      "', x) FROM json_array_elements_text($1::json) AS x",
+                    dump(payloads));
+  }
   // 5. The metrics; the newest message only moves forward in version.
   if (!deltas.empty()) {
     json rows = json::array();

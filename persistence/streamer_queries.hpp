@@ -16,6 +16,9 @@ class db_connection;
 
 namespace streamer_queries {
 
+/// The NOTIFY channel of new mention notifications (payload: notification_json).
+constexpr const char* notification_channel = "mention_notifications";
+
 struct batch_report {
   /// Events whose effects were applied now.
   int32_t handled = 0;

@@ -9,14 +9,7 @@ namespace chat {
 user_store_actor::behavior_type
 user_store(user_store_actor::stateful_pointer<user_store_state> self, store_settings settings) {
   self->state.pool.start(self, settings.dsn, settings.pool_size,
-                         [self]() -> std::optional<db_pool_job> {
-                           auto& singles = self->state.singles;
-                           if (singles.empty())
-                             return std::nullopt;
-                           auto job = std::move(singles.front());
-                           singles.pop_front();
-                           return job;
-                         });
+                         single_jobs_of(self->state.singles));
   // Queues a job and hands work to idle workers.
   auto single = [self](auto query, auto promise) {
     self->state.singles.push_back(single_job(std::move(query), promise));

@@ -10,6 +10,37 @@ namespace chat {
 
 using json = nlohmann::json;
 
+std::string notification_json(const mention_notification& x) {
+  return json{{"id", x.id},
+              {"userId", x.user_id},
+              {"roomId", x.room_id},
+              {"messageId", x.message_id},
+              {"senderId", x.sender_id},
+              {"createdAt", iso8601(x.created_at)}}
+    .dump();
+}
+
+std::optional<mention_notification> notification_from_json(std::string_view text) {
+  auto doc = json::parse(text, nullptr, false);
+  if (!doc.is_object())
+    return std::nullopt;
+  try {
+    mention_notification result;
+    result.id = doc.at("id").get<int64_t>();
+    result.user_id = doc.at("userId").get<int64_t>();
+    result.room_id = doc.at("roomId").get<int64_t>();
+    result.message_id = doc.at("messageId").get<std::string>();
+    result.sender_id = doc.at("senderId").get<int64_t>();
+    auto created = parse_iso8601(doc.at("createdAt").get<std::string>());
+    if (!created)
+      return std::nullopt;
+    result.created_at = *created;
+    return result;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
 std::optional<chat_event> decode_chat_event(std::string_view value, std::string& error) {
   auto doc = json::parse(value, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {

@@ -43,6 +43,13 @@ typename Inspector::result_type inspect(Inspector& f, mention_notification& x) {
            x.message_id, x.sender_id, x.created_at);
 }
 
+/// The JSON of a notification, as pushed on `/user/queue/notifications` and listed by
+/// `GET /api/v1/notifications`: {id, userId, roomId, messageId, senderId, createdAt}.
+std::string notification_json(const mention_notification& x);
+
+/// Parses notification_json's output; nullopt if malformed.
+std::optional<mention_notification> notification_from_json(std::string_view text);
+
 /// What chat-streamer's consumer did so far.
 struct consumer_stats {
   int64_t batches = 0;

@@ -257,6 +257,8 @@ using connection_actor = caf::typed_actor<
   caf::reacts_to<local_broadcast>,
   // A room of its user changed.
   caf::reacts_to<room_update>,
+  // Its user was mentioned (pushed on /user/queue/notifications).
+  caf::reacts_to<mention_notification>,
   // Bytes received from the socket.
   caf::reacts_to<inbound_atom, std::string>,
   // The socket closed.
@@ -275,6 +277,8 @@ using fanout_actor = caf::typed_actor<
   caf::reacts_to<room_broadcast>,
   // A room changed: delivered to the local sessions of the listed members.
   caf::reacts_to<room_update>,
+  // A user was mentioned: delivered to the user's local sessions.
+  caf::reacts_to<mention_notification>,
   // Users left a room (room, users): their subscriptions to it end.
   caf::reacts_to<leave_atom, int64_t, std::vector<int64_t>>,
   // Subscribes a connection of a user to a topic of a room (room id, room actor, topic, user,
@@ -294,7 +298,12 @@ using fanout_actor = caf::typed_actor<
   // other) and the messages store, to re-resolve a room that stopped and fill the gap.
   caf::reacts_to<room_directory_actor, message_store_actor>>;
 
-/// Waits for PostgreSQL notifications on a dedicated connection and wakes the relay.
+/// The mention notifications of chat-streamer's store, read by chatd for its REST API.
+using notification_store_actor = caf::typed_actor<
+  // A user's newest notifications (user, limit), newest first.
+  caf::replies_to<list_atom, int64_t, int32_t>::with<std::vector<mention_notification>>>;
+
+/// Waits for PostgreSQL notifications of one channel on a dedicated connection.
 using notification_listener_actor = caf::typed_actor<
   // Waits for the next notification (bounded), then schedules itself again.
   caf::reacts_to<listen_atom>>;

@@ -39,6 +39,8 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<publish_report>("chat::publish_report");
   cfg.add_message_type<outbox_stats>("chat::outbox_stats");
   cfg.add_message_type<mention_notification>("chat::mention_notification");
+  cfg.add_message_type<std::vector<mention_notification>>(
+    "std::vector<chat::mention_notification>");
   cfg.add_message_type<consumer_stats>("chat::consumer_stats");
   cfg.add_message_type<sweep_report>("chat::sweep_report");
   cfg.add_message_type<relay_stats>("chat::relay_stats");

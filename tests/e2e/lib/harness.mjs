@@ -155,6 +155,58 @@ export async function startKafka(brokers = 1) {
   };
 }
 
+const streamerPath = process.env.CHAT_STREAMER || path.join(repo, 'build/apps/chat-streamer');
+
+/// A fresh database name on the test PostgreSQL for chat-streamer (created by whoever starts
+/// first: chatd with --db.streamer-dsn, or chat-streamer).
+export function streamerDsn() {
+  return `${testPg} dbname=e2e_${process.pid}_${++started}_streamer`;
+}
+
+/// psql on a DSN: the first column of the first row (a string), or throws.
+export function sqlValue(dsn, sql) {
+  const run = spawnSync('psql', [dsn, '-tAc', sql], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error('psql: ' + run.stderr);
+  return run.stdout.trim();
+}
+
+/// chat-streamer consuming a node's chat events into the database at `dsn`.
+export async function startStreamer(node, dsn) {
+  const proc = spawn(streamerPath, [
+    `--config-file=${path.join(repo, 'config/chat-streamer.ini')}`,
+    `--streamer.dsn=${dsn}`,
+    `--kafka.brokers=${node.bootstrap()}`,
+    `--kafka.group=e2e-${process.pid}-${++started}`,
+    '--log.level=warn',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', d => { output += d; });
+  proc.stderr.on('data', d => { output += d; });
+  const exited = new Promise(resolve => proc.on('exit', code => resolve(code)));
+  await waitFor(() => {
+    if (proc.exitCode !== null) throw new Error('chat-streamer exited: ' + output);
+    try {
+      sqlValue(dsn, 'SELECT count(*) FROM event_handled');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'chat-streamer to migrate its store', 15000);
+  return {
+    output: () => output,
+    value: sql => sqlValue(dsn, sql),
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill('SIGINT');
+        await Promise.race([exited, sleep(10000)]);
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+      const name = dsn.match(/dbname=(\S+)/)[1];
+      spawnSync('psql', [`${testPg} dbname=postgres`, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+    },
+  };
+}
+
 /// Arms (or with spec null, disarms) a fault point of a node started with faults enabled.
 export async function fault(node, point, spec) {
   const res = spec === null
