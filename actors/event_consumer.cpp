@@ -34,8 +34,6 @@ bool consume_batch(consumer_ptr self) {
     crashed);
   if (crashed) {
     spdlog::warn("event consumer: {}", describe(err));
-    // Leave the group now, so that its partitions go to another member at once.
-    st.consumer.reset();
     self->quit(err);
     return false;
   }
@@ -80,7 +78,8 @@ event_consumer(event_consumer_actor::stateful_pointer<event_consumer_state> self
         return;
       }
       ++self->state.stats.failures;
-      // Uncommitted records are delivered again by a fresh group member.
+      // Leaving the group now hands the partitions on at once (after a crash, to another
+      // member); uncommitted records are delivered again.
       self->state.consumer.reset();
       self->delayed_send(self, self->state.settings.retry_backoff, consume_atom::value);
     },

@@ -27,7 +27,8 @@ struct event_consumer_settings {
   std::chrono::milliseconds retry_backoff{500};
 };
 
-/// Called with the notifications of each committed batch (chat-streamer pushes them to chatd).
+/// Called with the notifications of each committed batch, after its commit (chatd learns of
+/// them through NOTIFY; this is for embedding programs and tests).
 using notification_sink = std::function<void(const std::vector<mention_notification>&)>;
 
 struct event_consumer_state {

@@ -187,17 +187,20 @@ double raw_insert_rate(const std::string& dsn, size_t rows, size_t batch) {
 
 } // namespace
 
+/// Drops and creates the database of `dsn`: the benchmark never reuses earlier data.
+void recreate_database(const std::string& dsn) {
+  pqxx::connection admin{with_database(dsn, "postgres")};
+  pqxx::nontransaction txn{admin};
+  txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(database_name(dsn)) + " WITH (FORCE)");
+  txn.exec("CREATE DATABASE " + txn.quote_name(database_name(dsn)));
+}
+
 /// chat-streamer's consumer over the events of the run (one MessageSent per message), from a
 /// fresh streamer store: prints events/s from the first poll to the last commit.
 void streamer_rate(caf::actor_system& sys, caf::scoped_actor& self, const std::string& messages_dsn,
                    const kafka_settings& kafka, int64_t events) {
   auto dsn = with_database(messages_dsn, database_name(messages_dsn) + "_streamer");
-  {
-    pqxx::connection admin{with_database(dsn, "postgres")};
-    pqxx::nontransaction txn{admin};
-    txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(database_name(dsn)) + " WITH (FORCE)");
-    txn.exec("CREATE DATABASE " + txn.quote_name(database_name(dsn)));
-  }
+  recreate_database(dsn);
   migrate(dsn, database_kind::streamer);
   event_consumer_settings settings;
   settings.kafka.brokers = kafka.brokers;
@@ -238,12 +241,8 @@ int main(int argc, char** argv) {
   settings.messages.dsn =
     with_database(cfg.messages_dsn, database_name(cfg.messages_dsn) + "_bench");
   settings.rooms.dsn = with_database(cfg.rooms_dsn, database_name(cfg.rooms_dsn) + "_bench");
-  for (auto* dsn : {&settings.messages.dsn, &settings.rooms.dsn}) {
-    pqxx::connection admin{with_database(*dsn, "postgres")};
-    pqxx::nontransaction txn{admin};
-    txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(database_name(*dsn)) + " WITH (FORCE)");
-    txn.exec("CREATE DATABASE " + txn.quote_name(database_name(*dsn)));
-  }
+  for (auto* dsn : {&settings.messages.dsn, &settings.rooms.dsn})
+    recreate_database(*dsn);
   migrate(settings.messages.dsn, database_kind::messages);
   migrate(settings.rooms.dsn, database_kind::rooms);
 

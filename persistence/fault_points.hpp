@@ -25,7 +25,7 @@ constexpr const char* kafka_produce = "kafka.produce";
 constexpr const char* streamer_offsets = "streamer.offsets";
 } // namespace fault_point
 
-/// The names of all fault points.
+/// The names of chatd's fault points (chat-streamer arms streamer.offsets itself).
 const std::vector<std::string>& fault_point_names();
 
 enum class fault_action {
