@@ -492,6 +492,24 @@ void on_idle_timer(room_ptr self) {
       [self](caf::error&) { arm_idle_timer(self); });
 }
 
+/// Handing off: stops once no saga and no store operation is in flight, so that its sagas
+/// finish here rather than being fenced by the new home.
+void continue_handoff(room_ptr self) {
+  auto& st = self->state;
+  if (!st.active) {
+    finish_activation(self, make_error(chat_errc::room_stopped, "room moved to another node"));
+    return;
+  }
+  auto drained = st.sagas.empty() && !st.store_busy && st.commits.empty() && st.aborts.empty() &&
+                 st.resolved.empty();
+  if (drained || std::chrono::steady_clock::now() >= st.leave_by) {
+    spdlog::info("room {} handed off", st.id);
+    self->quit();
+    return;
+  }
+  self->delayed_send(self, std::chrono::milliseconds(10), handoff_atom::value);
+}
+
 /// Runs `fn` now if the room is active, after activation otherwise.
 template <class T, class F> caf::result<T> when_active(room_ptr self, F fn) {
   auto& st = self->state;
@@ -537,7 +555,10 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
   });
   activate(self);
   return {
-    [=](send_atom, chat_message& msg, status_sink_actor& sink) {
+    [=](send_atom, chat_message& msg, status_sink_actor& sink) -> caf::result<status_event> {
+      // The sender re-resolves the room and sends to its new home.
+      if (self->state.leaving)
+        return make_error(chat_errc::room_stopped, "room moving to another node");
       return when_active<status_event>(self, [self, msg, sink] { return admit(self, msg, sink); });
     },
     [=](commit_atom, chat_message& msg) -> caf::result<int64_t> {
@@ -624,6 +645,14 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
       broadcast(self, room_topic::active, 0, presence_json(st.id, user, active, now_ms()));
     },
     [=](idle_atom) { on_idle_timer(self); },
+    [=](handoff_atom) {
+      auto& st = self->state;
+      if (!st.leaving) {
+        st.leaving = true;
+        st.leave_by = std::chrono::steady_clock::now() + st.settings.saga.step_timeout * 3;
+      }
+      continue_handoff(self);
+    },
   };
 }
 

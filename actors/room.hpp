@@ -90,6 +90,12 @@ struct room_state {
   std::deque<pending_abort> aborts;
   bool store_busy = false;
 
+  // -- handoff (the room belongs to another node now) ------------------------------------------
+
+  bool leaving = false;
+  /// Past it, the room stops even with work in flight (the new home's claim fences it).
+  std::chrono::steady_clock::time_point leave_by;
+
   /// Set by every request; the idle timer passivates only a room that stayed untouched.
   bool touched = false;
 };

@@ -16,6 +16,11 @@ room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room
   // fence, failed activation) only removes it; any other exit message stops the manager.
   self->set_exit_handler([self](caf::exit_msg& msg) {
     auto& st = self->state;
+    if (auto h = st.handoffs.find(msg.source); h != st.handoffs.end()) {
+      for (auto& promise : h->second)
+        promise.deliver(true);
+      st.handoffs.erase(h);
+    }
     auto i = st.by_address.find(msg.source);
     if (i == st.by_address.end()) {
       self->quit(msg.reason);
@@ -50,6 +55,25 @@ room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room
       return true;
     },
     [=](count_atom) { return static_cast<int64_t>(self->state.rooms.size()); },
+    [=](list_atom) {
+      std::vector<int64_t> result;
+      result.reserve(self->state.rooms.size());
+      for (auto& [id, room] : self->state.rooms)
+        result.push_back(id);
+      return result;
+    },
+    [=](handoff_atom, int64_t id) -> caf::result<bool> {
+      auto& st = self->state;
+      auto i = st.rooms.find(id);
+      if (i == st.rooms.end())
+        return true;
+      auto promise = self->make_response_promise<bool>();
+      auto& waiting = st.handoffs[i->second.address()];
+      if (waiting.empty())
+        self->send(i->second, handoff_atom::value);
+      waiting.push_back(promise);
+      return promise;
+    },
   };
 }
 

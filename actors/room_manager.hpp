@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <unordered_map>
+#include <vector>
 
 #include "actors/room.hpp"
 #include "actors/settings.hpp"
@@ -21,6 +22,8 @@ struct room_manager_state {
   subscriber_actor updates;
   std::unordered_map<int64_t, room_actor> rooms;
   std::map<caf::actor_addr, int64_t> by_address;
+  /// Rooms handing off -> the requests waiting for them to stop.
+  std::map<caf::actor_addr, std::vector<caf::typed_response_promise<bool>>> handoffs;
 };
 
 room_manager_actor::behavior_type

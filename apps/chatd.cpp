@@ -90,11 +90,25 @@ int main(int argc, char** argv) {
 
   caf::actor_system sys{cfg};
   auto actors = start_node(sys, settings);
+  if (cfg.cluster_port != 0) {
+    // Peers reach this node through its root (the cluster directory).
+    auto published = sys.middleman().publish(caf::actor_cast<node_root_actor>(actors.directory),
+                                             cfg.cluster_port, cfg.cluster_host.c_str(), true);
+    if (!published) {
+      stop_node(actors);
+      return fail("cannot publish the cluster root on " + cfg.cluster_host + ":" +
+                    std::to_string(cfg.cluster_port) + ": " + sys.render(published.error()),
+                  1);
+    }
+    spdlog::info("cluster root on {}:{}, seeds: {}", cfg.cluster_host, *published,
+                 cfg.cluster_seeds.size());
+  }
   auto context = std::make_shared<gateway_context>();
   context->sys = &sys;
   context->node_id = cfg.node_id;
   context->settings = cfg.gateway();
-  context->directory = caf::actor_cast<room_directory_actor>(actors.room_manager);
+  context->directory = actors.directory;
+  context->cluster = actors.directory;
   context->fanout = actors.fanout;
   context->messages = actors.messages;
   context->rooms = actors.rooms;

@@ -25,6 +25,14 @@ node_config::node_config(const char* program) {
   opt_group{custom_options_, "node"}
     .add(node_id, "id", "identity of this node (owner of the rooms it activates)")
     .add(data_dir, "data-dir", "folder for runtime files (e.g. the Kafka bootstrap file)");
+  opt_group{custom_options_, "cluster"}
+    .add(cluster_port, "port", "port of the node's published root (0: a single node)")
+    .add(cluster_host, "host", "address the root listens on and peers reach it at")
+    .add(cluster_seeds, "seeds", "roots to connect to at start-up, as \"host:port\"")
+    .add(cluster_heartbeat, "heartbeat", "interval of membership heartbeats")
+    .add(cluster_lease, "lease", "how long a heartbeat keeps a node in the membership table")
+    .add(cluster_handoff_timeout, "handoff-timeout",
+         "how long a room's new home waits for the old one to release it");
   opt_group{custom_options_, "http"}
     .add(http_address, "address", "IP address to listen on (loopback by default)")
     .add(http_port, "port", "HTTP and WebSocket port")
@@ -145,6 +153,18 @@ std::string node_config::check_ranges() const {
   auto positive = [](const caf::timespan& x) { return x > caf::timespan{0}; };
   if (node_id.empty() || node_id.size() > 64)
     return "node.id must have 1 to 64 characters";
+  if (cluster_port != 0 && cluster_host.empty())
+    return "cluster.host is missing";
+  if (cluster_heartbeat < std::chrono::milliseconds(10) || cluster_lease < cluster_heartbeat * 3)
+    return "cluster.heartbeat must be at least 10ms and cluster.lease three heartbeats at least";
+  if (cluster_handoff_timeout < std::chrono::milliseconds(10))
+    return "cluster.handoff-timeout must be at least 10ms";
+  for (auto& seed : cluster_seeds) {
+    std::string host;
+    uint16_t port = 0;
+    if (!parse_endpoint(seed, host, port))
+      return "cluster.seeds: '" + seed + "' is not host:port";
+  }
   if (http_threads == 0 || http_threads > 64)
     return "http.threads must be between 1 and 64";
   if (http_max_body_bytes < 1024)
@@ -249,6 +269,12 @@ node_settings node_config::node() const {
   result.recovery.interval = recovery_interval;
   result.recovery.batch = static_cast<int>(recovery_batch);
   result.streamer_dsn = streamer_dsn;
+  result.cluster.self = node_info{node_id, cluster_host, cluster_port, http_port};
+  result.cluster.seeds = cluster_seeds;
+  result.cluster.heartbeat = cluster_heartbeat;
+  result.cluster.lease = cluster_lease;
+  result.cluster.handoff_timeout = cluster_handoff_timeout;
+  result.cluster.request_timeout = gateway_request_timeout;
   result.kafka.brokers = kafka_brokers;
   result.kafka.topic = kafka_topic;
   result.kafka.delivery_timeout =

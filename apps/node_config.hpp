@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <caf/actor_system_config.hpp>
 
@@ -19,6 +20,13 @@ struct node_config : caf::actor_system_config {
   // [node]
   std::string node_id = "node-1";
   std::string data_dir = "var";
+  // [cluster]
+  uint16_t cluster_port = 0;
+  std::string cluster_host = "127.0.0.1";
+  std::vector<std::string> cluster_seeds;
+  caf::timespan cluster_heartbeat = std::chrono::milliseconds(500);
+  caf::timespan cluster_lease = std::chrono::seconds(5);
+  caf::timespan cluster_handoff_timeout = std::chrono::seconds(5);
   // [http]
   std::string http_address = "127.0.0.1";
   uint16_t http_port = 8100;

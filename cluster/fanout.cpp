@@ -188,6 +188,15 @@ void remove_connection(fanout_ptr self, const caf::actor_addr& who) {
   }
 }
 
+/// Hands a room update to the local sessions of its members.
+void deliver_update(fanout_ptr self, const room_update& update) {
+  auto& st = self->state;
+  for (auto& member : update.members)
+    if (auto i = st.sessions.find(member.user_id); i != st.sessions.end())
+      for (auto& connection : i->second)
+        self->send(connection, update);
+}
+
 } // namespace
 
 fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> self) {
@@ -216,12 +225,11 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
         deliver_message(self, entry, std::move(event));
     },
     [=](const room_update& update) {
-      auto& st = self->state;
-      for (auto& member : update.members)
-        if (auto i = st.sessions.find(member.user_id); i != st.sessions.end())
-          for (auto& connection : i->second)
-            self->send(connection, update);
+      for (auto& peer : self->state.peers)
+        self->send(peer, forward_atom::value, update);
+      deliver_update(self, update);
     },
+    [=](forward_atom, const room_update& update) { deliver_update(self, update); },
     [=](const mention_notification& notification) {
       auto& st = self->state;
       if (auto i = st.sessions.find(notification.user_id); i != st.sessions.end())
@@ -307,6 +315,9 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
     [=](room_directory_actor& directory, message_store_actor& messages) {
       self->state.directory = std::move(directory);
       self->state.messages = std::move(messages);
+    },
+    [=](peers_atom, std::vector<peer_fanout_actor>& peers) {
+      self->state.peers = std::move(peers);
     },
   };
 }

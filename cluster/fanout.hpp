@@ -49,6 +49,8 @@ struct fanout_state {
   room_directory_actor directory;
   message_store_actor messages;
   std::unordered_map<int64_t, room_entry> rooms;
+  /// The fan-outs of the other live nodes: room updates reach their sessions too.
+  std::vector<peer_fanout_actor> peers;
   /// User -> local sessions.
   std::unordered_map<int64_t, std::vector<connection_actor>> sessions;
 };

@@ -7,6 +7,7 @@
 #include "actors/recovery_sweeper.hpp"
 #include "actors/room_manager.hpp"
 #include "cluster/fanout.hpp"
+#include "persistence/db_worker.hpp"
 #include "persistence/notification_listener.hpp"
 #include "persistence/notification_store.hpp"
 #include "persistence/room_store.hpp"
@@ -28,7 +29,12 @@ node_actors start_node(caf::actor_system& sys, node_settings settings) {
   result.fanout = sys.spawn(fanout);
   result.room_manager = sys.spawn(room_manager, settings.room, result.messages, result.rooms,
                                   caf::actor_cast<subscriber_actor>(result.fanout));
-  caf::anon_send(result.fanout, caf::actor_cast<room_directory_actor>(result.room_manager),
+  settings.cluster.self.id = settings.node_id;
+  if (settings.cluster.self.cluster_port != 0)
+    result.membership_db = sys.spawn<caf::detached>(db_worker, settings.rooms.dsn);
+  result.directory = sys.spawn(cluster_directory, settings.cluster, result.room_manager,
+                               result.fanout, result.membership_db);
+  caf::anon_send(result.fanout, caf::actor_cast<room_directory_actor>(result.directory),
                  result.messages);
   result.sweeper = sys.spawn(recovery_sweeper, settings.recovery, result.messages, result.rooms);
   if (settings.relay_enabled)
@@ -60,6 +66,8 @@ void stop_node(node_actors& actors) {
   stop(actors.notifications);
   stop(actors.relay);
   stop(actors.sweeper);
+  stop(actors.directory);
+  stop(actors.membership_db);
   stop(actors.room_manager);
   stop(actors.fanout);
   stop(actors.users);

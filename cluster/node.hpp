@@ -7,6 +7,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/settings.hpp"
+#include "cluster/cluster_directory.hpp"
 #include "persistence/kafka_client.hpp"
 #include "persistence/message_store.hpp"
 #include "protocol/interfaces.hpp"
@@ -26,6 +27,8 @@ struct node_settings {
   /// chat-streamer's store: its mention notifications are pushed to sessions and listed by
   /// REST. Empty: no notifications.
   std::string streamer_dsn;
+  /// The node's place in the cluster (its id is node_id).
+  cluster_settings cluster;
 };
 
 /// The running actors of a node.
@@ -35,6 +38,11 @@ struct node_actors {
   user_store_actor users;
   fanout_actor fanout;
   room_manager_actor room_manager;
+  /// Where rooms are found, on this node or another; the node's root (published when the
+  /// node has a cluster port).
+  cluster_directory_actor directory;
+  /// The membership table's connection (published nodes only).
+  db_worker_actor membership_db;
   outbox_relay_actor relay;
   recovery_sweeper_actor sweeper;
   /// With a streamer store only.

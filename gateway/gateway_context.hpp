@@ -40,6 +40,8 @@ struct gateway_context {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   gateway_settings settings;
   room_directory_actor directory;
+  /// The node's cluster directory (the cluster view); may be invalid in tests.
+  cluster_directory_actor cluster;
   fanout_actor fanout;
   message_store_actor messages;
   room_store_actor rooms;

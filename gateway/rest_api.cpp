@@ -325,6 +325,32 @@ void notifications(ctx_ptr ctx, http_request req, http_responder respond) {
   });
 }
 
+/// GET /api/v1/cluster: the members as this node sees them, and how many rooms each hosts
+/// (operational, like /metrics: no token).
+void cluster_view(ctx_ptr ctx, http_request, http_responder respond) {
+  if (!ctx->cluster) {
+    respond(json_error(503, "UNAVAILABLE", "no cluster directory"));
+    return;
+  }
+  in_actor(*ctx->sys, [=](self_ptr self) {
+    ask(
+      self, ctx, respond, ctx->cluster,
+      [ctx, respond](std::vector<member_view>& members) {
+        json list = json::array();
+        for (auto& m : members)
+          list.push_back(json{{"id", m.node.id},
+                              {"host", m.node.host},
+                              {"httpPort", m.node.http_port},
+                              {"clusterPort", m.node.cluster_port},
+                              {"state", m.state},
+                              {"rooms", m.rooms},
+                              {"heartbeatAgeMs", m.heartbeat_age_ms}});
+        respond(json_response(200, dump(json{{"node", ctx->node_id}, {"members", list}})));
+      },
+      cluster_atom::value);
+  });
+}
+
 void create_room(ctx_ptr ctx, http_request req, http_responder respond) {
   auto caller = authenticate(ctx, req, respond);
   if (!caller)
@@ -580,6 +606,7 @@ http_handler make_rest_api(std::shared_ptr<gateway_context> ctx, admin_context a
   routes->add("POST", "/api/v1/auth/refresh", plain(refresh));
   routes->add("GET", "/api/v1/users/me", plain(me));
   routes->add("GET", "/api/v1/notifications", plain(notifications));
+  routes->add("GET", "/api/v1/cluster", plain(cluster_view));
   routes->add("POST", "/api/v1/chatrooms", plain(create_room));
   routes->add("GET", "/api/v1/chatrooms", plain(list_rooms));
   routes->add("GET", "/api/v1/chatrooms/{roomId}", with_params(get_room));

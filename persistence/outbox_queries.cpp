@@ -49,6 +49,13 @@ publish_report publish_cycle(db_connection& db, const publish_options& options,
   db.prepare("claim_outbox", claim_sql);
   db.prepare("publish_outbox", "DELETE FROM outbox WHERE id = ANY($1::bigint[])");
   pqxx::work txn{db.get()};
+  // One relay publishes at a time, cluster-wide: two relays claiming disjoint batches (SKIP
+  // LOCKED) could produce a room's events out of version order. The lock ends with the
+  // transaction, or with the connection of a relay that died.
+  if (!txn.exec1("SELECT pg_try_advisory_xact_lock(7365228)")[0].as<bool>()) {
+    txn.commit();
+    return report;
+  }
   auto rows = txn.exec_prepared("claim_outbox", options.batch);
   std::vector<outbox_event> events;
   std::vector<bool> broken; // no payload: cannot be published, ever

@@ -58,6 +58,14 @@ using closed_atom = caf::atom_constant<caf::atom("closed")>;
 using overflow_atom = caf::atom_constant<caf::atom("overflow")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 
+// -- cluster ------------------------------------------------------------------------------------
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
+using activate_atom = caf::atom_constant<caf::atom("activate")>;
+using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
+using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
+using peers_atom = caf::atom_constant<caf::atom("peers")>;
+using forward_atom = caf::atom_constant<caf::atom("forward")>;
+
 // -- background work --------------------------------------------------------------------------
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using wake_atom = caf::atom_constant<caf::atom("wake")>;

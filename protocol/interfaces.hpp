@@ -22,6 +22,7 @@
 
 #include "protocol/atoms.hpp"
 #include "protocol/chat_event.hpp"
+#include "protocol/cluster.hpp"
 #include "protocol/message.hpp"
 #include "protocol/outbox.hpp"
 #include "protocol/room.hpp"
@@ -176,7 +177,10 @@ using room_actor = caf::typed_actor<
   // Timer of an undecided saga (seq): asks the store whether recovery decided its message.
   caf::reacts_to<recheck_atom, int64_t>,
   // Passivation timer.
-  caf::reacts_to<idle_atom>>;
+  caf::reacts_to<idle_atom>,
+  // The room belongs to another node now: admit nothing new, stop once the sagas in flight
+  // ended (the new home claims it after that).
+  caf::reacts_to<handoff_atom>>;
 
 /// One message's saga: drives steps 1-3 and compensates in reverse.
 using message_saga_actor = caf::typed_actor<
@@ -198,7 +202,11 @@ using room_manager_actor = caf::typed_actor<
   // A room asks to passivate; the manager forgets it first (true) so it never hands it out.
   caf::replies_to<idle_atom, int64_t>::with<bool>,
   // Number of active rooms.
-  caf::replies_to<count_atom>::with<int64_t>>;
+  caf::replies_to<count_atom>::with<int64_t>,
+  // The ids of the active rooms.
+  caf::replies_to<list_atom>::with<std::vector<int64_t>>,
+  // Hands a room off if it is active here; replies once it stopped (its sagas ended).
+  caf::replies_to<handoff_atom, int64_t>::with<bool>>;
 
 /// Recovery counts of one sweep.
 struct sweep_report {
@@ -270,12 +278,18 @@ using connection_actor = caf::typed_actor<
   // Continues a paused history replay of a subscription (subscription id).
   caf::reacts_to<resume_atom, std::string>>;
 
+/// What a fan-out offers the fan-outs of the other nodes.
+using peer_fanout_actor = caf::typed_actor<
+  // A room update forwarded by a peer's fan-out: delivered to local sessions only.
+  caf::reacts_to<forward_atom, room_update>>;
+
 /// A node's fan-out: subscribes once per room for all of the node's connections and hands
 /// each broadcast (encoded once) to the local subscribers; reaches users' local sessions.
-using fanout_actor = caf::typed_actor<
+using fanout_actor = peer_fanout_actor::extend<
   // A room event (from a room this fan-out subscribed to).
   caf::reacts_to<room_broadcast>,
-  // A room changed: delivered to the local sessions of the listed members.
+  // A room changed (from a room of this node): delivered to the local sessions of the listed
+  // members and forwarded to the peers' fan-outs.
   caf::reacts_to<room_update>,
   // A user was mentioned: delivered to the user's local sessions.
   caf::reacts_to<mention_notification>,
@@ -296,7 +310,9 @@ using fanout_actor = caf::typed_actor<
   caf::replies_to<count_atom>::with<int64_t>,
   // Wires the room directory (once, at start-up: the fan-out and the rooms refer to each
   // other) and the messages store, to re-resolve a room that stopped and fill the gap.
-  caf::reacts_to<room_directory_actor, message_store_actor>>;
+  caf::reacts_to<room_directory_actor, message_store_actor>,
+  // The fan-outs of the other live nodes (replaces the previous list).
+  caf::reacts_to<peers_atom, std::vector<peer_fanout_actor>>>;
 
 /// The mention notifications of chat-streamer's store, read by chatd for its REST API.
 using notification_store_actor = caf::typed_actor<
@@ -314,6 +330,29 @@ using event_consumer_actor = caf::typed_actor<
   caf::reacts_to<consume_atom>,
   // What was consumed so far.
   caf::replies_to<get_atom>::with<consumer_stats>>;
+
+// -- cluster ----------------------------------------------------------------------------------
+
+/// A node's published root: how the other nodes of the cluster reach it.
+using node_root_actor = caf::typed_actor<
+  // Introduces a peer (its info and fan-out); replies with this node's info and fan-out.
+  caf::replies_to<hello_atom, node_info, fanout_actor>::with<node_info, fanout_actor>,
+  // Activates a room here (this node is its home); replies with its actor.
+  caf::replies_to<activate_atom, int64_t>::with<room_actor>,
+  // Hands a room off if it is active here; replies once it stopped (its sagas ended).
+  caf::replies_to<handoff_atom, int64_t>::with<bool>,
+  // Number of rooms active here.
+  caf::replies_to<count_atom>::with<int64_t>>;
+
+/// A node's cluster directory: places rooms on the live members (rendezvous hashing), keeps
+/// the membership (table with lease, connections to the peers' roots) and is the node's root.
+using cluster_directory_actor = room_directory_actor::extend_with<node_root_actor>::extend<
+  // The cluster as this node sees it.
+  caf::replies_to<cluster_atom>::with<std::vector<member_view>>,
+  // Heartbeat timer: renews the lease, reads the membership table, connects to new members.
+  caf::reacts_to<tick_atom>,
+  // Connects to a peer's root at host:port (seeds, members found in the table).
+  caf::reacts_to<caf::connect_atom, std::string, uint16_t>>;
 
 } // namespace chat
 

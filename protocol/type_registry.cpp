@@ -52,6 +52,13 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<room_manager_actor>("chat::room_manager_actor");
   cfg.add_message_type<room_directory_actor>("chat::room_directory_actor");
   cfg.add_message_type<fanout_actor>("chat::fanout_actor");
+  cfg.add_message_type<peer_fanout_actor>("chat::peer_fanout_actor");
+  cfg.add_message_type<std::vector<peer_fanout_actor>>("std::vector<chat::peer_fanout_actor>");
+  cfg.add_message_type<node_info>("chat::node_info");
+  cfg.add_message_type<member_view>("chat::member_view");
+  cfg.add_message_type<std::vector<member_view>>("std::vector<chat::member_view>");
+  cfg.add_message_type<node_root_actor>("chat::node_root_actor");
+  cfg.add_message_type<cluster_directory_actor>("chat::cluster_directory_actor");
   cfg.add_error_category(chat_error_category(),
                          [](uint8_t code, caf::atom_value, const caf::message& ctx) {
                            std::string result = "chat: ";
