@@ -235,6 +235,45 @@ chat_errc app_code(const caf::error& err) {
 
 // -- SEND /app/... ----------------------------------------------------------------------------
 
+void admit(conn_ptr self, chat_message draft, int attempt);
+
+/// Remembers a message sent to a room actor until its final status, watching that actor.
+/// Returns the token of this admission.
+uint64_t track_in_flight(conn_ptr self, const chat_message& draft, const room_actor& room) {
+  auto& st = self->state;
+  auto token = ++st.last_admission;
+  st.in_flight[{draft.room_id, draft.temp_id}] = {draft, room.address(), token};
+  if (st.watched_rooms.insert(room.address()).second)
+    self->monitor(room);
+  return token;
+}
+
+/// Whether the admission with this token is still the one tracked for its message.
+bool current(conn_ptr self, const chat_message& draft, uint64_t token) {
+  auto& st = self->state;
+  auto i = st.in_flight.find({draft.room_id, draft.temp_id});
+  return i != st.in_flight.end() && i->second.token == token;
+}
+
+/// A room actor died: its node did, or it stopped. Messages it had admitted go to the room's
+/// new home again, with the same tempId (saved once there, whatever happened here).
+void room_actor_down(conn_ptr self, const caf::actor_addr& room) {
+  auto& st = self->state;
+  st.watched_rooms.erase(room);
+  std::erase_if(st.rooms, [&](const auto& entry) { return entry.second.address() == room; });
+  std::vector<chat_message> again;
+  for (auto i = st.in_flight.begin(); i != st.in_flight.end();) {
+    if (i->second.room == room) {
+      again.push_back(std::move(i->second.draft));
+      i = st.in_flight.erase(i);
+    } else {
+      ++i;
+    }
+  }
+  for (auto& draft : again)
+    admit(self, std::move(draft), 0);
+}
+
 void admit(conn_ptr self, chat_message draft, int attempt) {
   auto room_id = draft.room_id;
   auto temp_id = draft.temp_id;
@@ -250,16 +289,23 @@ void admit(conn_ptr self, chat_message draft, int attempt) {
     self, room_id,
     [self, draft, attempt, fail](room_actor& room) {
       auto& st = self->state;
+      auto token = track_in_flight(self, draft, room);
       self
         ->request(room, st.ctx->settings.request_timeout, send_atom::value, draft,
                   caf::actor_cast<status_sink_actor>(self))
         .then(
-          [self, draft](status_event& admission) {
+          [self, draft, token](status_event& admission) {
+            // A newer admission of the same tempId (after its room died) tracks it now.
+            if (admission.status != delivery_status::processing && current(self, draft, token))
+              self->state.in_flight.erase({draft.room_id, draft.temp_id});
             deliver_status(self, admission);
             if (admission.status == delivery_status::failed)
               app_error(self, admission.error_code, admission.error_message, draft.temp_id);
           },
-          [self, draft, attempt, fail](caf::error& err) {
+          [self, draft, attempt, fail, token](caf::error& err) {
+            if (!current(self, draft, token))
+              return; // its room died: admitted again meanwhile, that admission answers
+            self->state.in_flight.erase({draft.room_id, draft.temp_id});
             if (attempt == 0 && stale_room(self, draft.room_id, err))
               admit(self, draft, attempt + 1);
             else
@@ -806,6 +852,7 @@ connection(connection_actor::stateful_pointer<connection_state> self,
   ++counters.connections_total;
   self->attach_functor([] { --metrics::instance().connections_open; });
   self->delayed_send(self, tick_period, tick_atom::value);
+  self->set_down_handler([self](caf::down_msg& msg) { room_actor_down(self, msg.source); });
   return {
     [=](inbound_atom, const std::string& data) {
       auto& st = self->state;
@@ -832,7 +879,11 @@ connection(connection_actor::stateful_pointer<connection_state> self,
       close_with_error(self, "slow consumer", "the client does not read fast enough");
     },
     [=](tick_atom) { on_tick(self); },
-    [=](status_event& event) { deliver_status(self, event); },
+    [=](status_event& event) {
+      if (event.status == delivery_status::saved || event.status == delivery_status::failed)
+        self->state.in_flight.erase({event.room_id, event.temp_id});
+      deliver_status(self, event);
+    },
     [=](const local_broadcast& event) {
       for (auto& [id, sub] : self->state.subscriptions)
         if (sub.kind == kind::room && sub.room_id == event.room_id && sub.topic == event.topic)

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -71,6 +72,19 @@ struct connection_state {
   std::map<std::string, subscription> subscriptions;
   /// Room actors by id (resolved through the directory).
   std::unordered_map<int64_t, room_actor> rooms;
+  /// Messages sent to a room actor without a final status yet, by (room, tempId), with the
+  /// room actor that runs their saga: if it dies (its node did), they go to the room's new
+  /// home again, and the tempId dedupe answers them there.
+  struct in_flight_message {
+    chat_message draft;
+    caf::actor_addr room;
+    /// Which admission of the message this is (replies to older ones change nothing).
+    uint64_t token = 0;
+  };
+  uint64_t last_admission = 0;
+  std::map<std::pair<int64_t, std::string>, in_flight_message> in_flight;
+  /// Room actors monitored for the in-flight messages.
+  std::set<caf::actor_addr> watched_rooms;
   /// Rooms told that this user is active, to tell them when the connection ends.
   std::vector<int64_t> present_in;
   std::unordered_map<int64_t, clock::time_point> last_typing;

@@ -39,8 +39,10 @@ after(() => {
   for (const c of liveClients) c.close();
 });
 
-/// Users, their shared rooms and one reconnecting STOMP client per user.
-export async function setupLoad(node, { users = 4, rooms = 2 } = {}) {
+/// Users, their shared rooms and one reconnecting STOMP client per user. With `nodes` (a
+/// cluster), client i connects to nodes[i % n], and after a disconnect to the next node not
+/// marked `dead`.
+export async function setupLoad(node, { users = 4, rooms = 2, nodes = [node] } = {}) {
   const people = [];
   for (let i = 0; i < users; ++i)
     people.push(await newUser(node, 'load' + i));
@@ -52,13 +54,13 @@ export async function setupLoad(node, { users = 4, rooms = 2 } = {}) {
     roomIds.push(created.body.id);
   }
   const log = [];
-  const clients = people.map((person, index) => makeClient(node, person, roomIds, log, index));
+  const clients = people.map((person, index) => makeClient(nodes, person, roomIds, log, index));
   for (const c of clients) liveClients.add(c);
   await Promise.all(clients.map(c => c.ready()));
   return { people, roomIds, log, clients };
 }
 
-function makeClient(node, person, roomIds, log, index) {
+function makeClient(nodes, person, roomIds, log, index) {
   const pending = new Map(); // tempId -> {roomId, content, at}
   const final = new Map(); // tempId -> status
   const latencies = []; // ms from the first send to the final answer
@@ -68,7 +70,16 @@ function makeClient(node, person, roomIds, log, index) {
   let connectedOnce;
   const firstConnect = new Promise(resolve => { connectedOnce = resolve; });
   const client = new Client({
-    webSocketFactory: () => new WebSocket(node.ws),
+    webSocketFactory: () => {
+      for (let k = 0; k < nodes.length; ++k) {
+        const target = nodes[(index + k) % nodes.length];
+        if (!target.dead) {
+          state.node = target;
+          return new WebSocket(target.ws);
+        }
+      }
+      return new WebSocket(nodes[index % nodes.length].ws);
+    },
     connectHeaders: { Authorization: 'Bearer ' + person.token },
     reconnectDelay: 200,
     heartbeatIncoming: 0,

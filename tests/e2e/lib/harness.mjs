@@ -54,14 +54,16 @@ const kafkaPath = process.env.CHAT_KAFKA || path.join(repo, 'build/apps/chat-kaf
 /// A chatd node on loopback with its own databases on the test PostgreSQL (or on `pg`, a
 /// libpq connection string without dbname) and, unless --kafka.brokers is given, its own
 /// embedded Kafka. `args` are extra command line options. The node can be killed (-9) and
-/// started again on the same databases and port.
-export async function startChatd(args = [], { pg = testPg } = {}) {
+/// started again on the same databases and port. With `joining` (another node), the node
+/// shares that node's databases and signing key (a cluster) and leaves the databases to it.
+export async function startChatd(args = [], { pg = testPg, joining = null } = {}) {
   const id = `e2e_${process.pid}_${++started}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-e2e-'));
   const port = await freePort();
-  const secret = crypto.randomBytes(32).toString('hex');
-  const databases = [`${id}_messages`, `${id}_rooms`];
-  const dsn = { messages: `${pg} dbname=${databases[0]}`, rooms: `${pg} dbname=${databases[1]}` };
+  const secret = joining ? joining.secret : crypto.randomBytes(32).toString('hex');
+  const databases = joining ? [] : [`${id}_messages`, `${id}_rooms`];
+  const dsn = joining ? joining.dsn
+    : { messages: `${pg} dbname=${databases[0]}`, rooms: `${pg} dbname=${databases[1]}` };
   const options = [
     `--config-file=${path.join(repo, 'config/chatd.ini')}`,
     `--http.port=${port}`,
@@ -122,11 +124,56 @@ export async function startChatd(args = [], { pg = testPg } = {}) {
         const code = await Promise.race([exited, sleep(10000).then(() => 'timeout')]);
         if (code === 'timeout') proc.kill('SIGKILL');
       }
-      spawnSync('psql', [`${pg} dbname=postgres`, '-qc',
-        databases.map(d => `DROP DATABASE IF EXISTS ${d} WITH (FORCE);`).join(' ')]);
+      if (databases.length > 0)
+        spawnSync('psql', [`${pg} dbname=postgres`, '-qc',
+          databases.map(d => `DROP DATABASE IF EXISTS ${d} WITH (FORCE);`).join(' ')]);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/// `count` chatd nodes on loopback forming a cluster: one set of databases, one chat-kafka,
+/// each node published on a cluster port of its own with all of them as seeds. Resolves once
+/// every node sees every other one as "up".
+export async function startCluster(count, args = []) {
+  const kafka = await startKafka();
+  const clusterPorts = [];
+  for (let i = 0; i < count; ++i) clusterPorts.push(await freePort());
+  const seeds = `--cluster.seeds=[${clusterPorts.map(p => `"127.0.0.1:${p}"`).join(',')}]`;
+  const nodes = [];
+  for (let i = 0; i < count; ++i) {
+    const options = [`--node.id=node-${i + 1}`, `--cluster.port=${clusterPorts[i]}`, seeds,
+      `--kafka.brokers=${kafka.bootstrap}`, ...args];
+    nodes.push(await startChatd(options, { joining: nodes[0] ?? null }));
+    nodes[i].id = `node-${i + 1}`;
+  }
+  await waitFor(async () => {
+    for (const node of nodes) {
+      const view = await clusterView(node);
+      if (!view || view.members.filter(m => m.state === 'up' || m.state === 'self').length !== count)
+        return false;
+    }
+    return true;
+  }, 'every node to see the whole cluster', 20000);
+  return {
+    nodes,
+    kafka,
+    async stop() {
+      // The first node owns the databases: it goes last.
+      for (const node of [...nodes].reverse()) await node.stop();
+      await kafka.stop();
+    },
+  };
+}
+
+/// GET /api/v1/cluster of a node (null if it does not answer).
+export async function clusterView(node) {
+  try {
+    const res = await fetch(node.url + '/api/v1/cluster');
+    return res.status === 200 ? await res.json() : null;
+  } catch {
+    return null;
+  }
 }
 
 /// The embedded Kafka as a process of its own (chat-kafka): it outlives chatd restarts.
