@@ -1,5 +1,7 @@
 #include "actors/message_saga.hpp"
 
+#include <algorithm>
+
 #include <caf/sec.hpp>
 #include <spdlog/spdlog.h>
 
@@ -32,6 +34,7 @@ status_event make_status(const chat_message& msg, delivery_status status) {
   result.temp_id = msg.temp_id;
   result.status = status;
   result.created_at = now_ms();
+  result.saga_seq = msg.seq;
   return result;
 }
 
@@ -60,7 +63,7 @@ void complete(saga_ptr self) {
   ++counters.messages_saved;
   auto elapsed = std::chrono::steady_clock::now() - st.started_at;
   counters.saga_latency_sum_us +=
-      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+    std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   ++counters.saga_latency_count;
   saga_outcome outcome;
   outcome.committed = true;
@@ -73,7 +76,7 @@ void finish_duplicate(saga_ptr self, const chat_message& existing) {
   st.state = saga_state::completed;
   bool saved = existing.state == message_state::committed;
   auto status =
-      make_status(st.message, saved ? delivery_status::saved : delivery_status::processing);
+    make_status(st.message, saved ? delivery_status::saved : delivery_status::processing);
   status.persisted_id = saved ? existing.id : std::string{};
   status.seq = existing.seq;
   self->send(st.sink, std::move(status));
@@ -131,19 +134,19 @@ void give_up(saga_ptr self, const caf::error& err) {
   auto timeout = st.settings.step_timeout;
   auto record = [self, letter, timeout](bool marked) {
     self->request(self->state.deps.rooms, timeout, dead_atom::value, letter)
-        .then([self](bool) { finish_failed(self, saga_state::failed, true); },
-              [self, marked](caf::error& e) {
-                spdlog::error("saga {}: cannot record its dead letter: {}", self->state.message.id,
-                              describe(e));
-                // Without the dead letter, only the compensating mark keeps recovery from
-                // finishing a possibly committed message forward.
-                finish_failed(self, saga_state::failed, marked);
-              });
+      .then([self](bool) { finish_failed(self, saga_state::failed, true); },
+            [self, marked](caf::error& e) {
+              spdlog::error("saga {}: cannot record its dead letter: {}", self->state.message.id,
+                            describe(e));
+              // Without the dead letter, only the compensating mark keeps recovery from
+              // finishing a possibly committed message forward.
+              finish_failed(self, saga_state::failed, marked);
+            });
   };
   if (step == undo_step::abort_commit) {
     // The room commit may still exist: mark the message so that recovery compensates it.
     self->request(st.deps.messages, timeout, mark_atom::value, st.message.id)
-        .then([record](bool) { record(true); }, [record](caf::error&) { record(false); });
+      .then([record](bool) { record(true); }, [record](caf::error&) { record(false); });
   } else {
     // The rooms store is clean already; recovery deletes the message.
     record(true);
@@ -183,17 +186,59 @@ void run_undo(saga_ptr self) {
   case undo_step::abort_commit:
     if (!st.room_gone)
       self->request(st.deps.room, timeout, abort_atom::value, st.message)
-          .then([done](bool) { done(); }, failed);
+        .then([done](bool) { done(); }, failed);
     else
-      self->request(st.deps.rooms, timeout, resolve_atom::value, st.message.room_id, st.message.id,
-                    true)
-          .then([done](const resolution&) { done(); }, failed);
+      self
+        ->request(st.deps.rooms, timeout, resolve_atom::value, st.message.room_id, st.message.id,
+                  true)
+        .then([done](const resolution&) { done(); }, failed);
     break;
   case undo_step::delete_message:
     self->request(st.deps.messages, timeout, delete_atom::value, st.message.id)
-        .then([done](bool) { done(); }, failed);
+      .then([done](bool) { done(); }, failed);
     break;
   }
+}
+
+/// Recovery decided the message while its commit was in doubt here (a new owner of the room
+/// resolves the sagas it finds unfinished): its decision stands.
+void accept_decision(saga_ptr self) {
+  auto& st = self->state;
+  self
+    ->request(st.deps.messages, st.settings.step_timeout, find_atom::value, st.message.sender_id,
+              st.message.temp_id)
+    .then(
+      [self](std::vector<chat_message>& found) {
+        auto& st = self->state;
+        auto ours = std::find_if(found.begin(), found.end(),
+                                 [&](const chat_message& m) { return m.id == st.message.id; });
+        if (ours == found.end()) {
+          st.undo.clear(); // removed: nothing of it is left anywhere
+          run_undo(self);
+        } else if (ours->state == message_state::committed) {
+          spdlog::debug("saga {}: recovery committed it meanwhile", st.message.id);
+          complete(self);
+        } else {
+          run_undo(self);
+        }
+      },
+      [self](caf::error&) { run_undo(self); });
+}
+
+/// Before undoing a commit that may exist: marks the message compensating, so that recovery
+/// never finishes it forward from now on. If it is no longer pending, recovery decided first.
+void claim_decision(saga_ptr self) {
+  auto& st = self->state;
+  self->request(st.deps.messages, st.settings.step_timeout, mark_atom::value, st.message.id)
+    .then(
+      [self](bool marked) {
+        if (marked)
+          run_undo(self);
+        else
+          accept_decision(self);
+      },
+      // Compensation goes on; its dead-letter path marks the message again.
+      [self](caf::error&) { run_undo(self); });
 }
 
 /// A step failed: compensate what was done, or may have been done, in reverse.
@@ -207,30 +252,32 @@ void fail(saga_ptr self, const char* step, const caf::error& err, std::deque<und
   st.attempts = 0;
   spdlog::debug("saga {} (room {}, seq {}) compensating: {}", st.message.id, st.message.room_id,
                 st.message.seq, st.failure_reason);
-  run_undo(self);
+  if (!st.undo.empty() && st.undo.front() == undo_step::abort_commit)
+    claim_decision(self);
+  else
+    run_undo(self);
 }
 
 void step_finalize(saga_ptr self) {
   auto& st = self->state;
   self->request(st.deps.messages, st.settings.step_timeout, finalize_atom::value, st.message.id)
-      .then(
-          [self](bool found) {
-            if (found)
-              complete(self);
-            else
-              fail(self, "finalize", make_error(chat_errc::not_found, "the message is gone"),
-                   {undo_step::abort_commit, undo_step::delete_message});
-          },
-          [self](caf::error& err) {
-            fail(self, "finalize", err, {undo_step::abort_commit, undo_step::delete_message});
-          });
+    .then(
+      [self](bool found) {
+        if (found)
+          complete(self);
+        else
+          fail(self, "finalize", make_error(chat_errc::not_found, "the message is gone"),
+               {undo_step::abort_commit, undo_step::delete_message});
+      },
+      [self](caf::error& err) {
+        fail(self, "finalize", err, {undo_step::abort_commit, undo_step::delete_message});
+      });
 }
 
 void step_commit(saga_ptr self) {
   auto& st = self->state;
   self->request(st.deps.room, st.settings.step_timeout, commit_atom::value, st.message)
-      .then(
-          [self](int64_t) { step_finalize(self); },
+    .then([self](int64_t) { step_finalize(self); },
           [self](caf::error& err) {
             if (is_ambiguous(err))
               fail(self, "room commit", err, {undo_step::abort_commit, undo_step::delete_message});
@@ -242,19 +289,19 @@ void step_commit(saga_ptr self) {
 void step_insert(saga_ptr self) {
   auto& st = self->state;
   self->request(st.deps.messages, st.settings.step_timeout, insert_atom::value, st.message)
-      .then(
-          [self](insert_outcome& outcome) {
-            if (outcome.inserted)
-              step_commit(self);
-            else
-              finish_duplicate(self, outcome.existing);
-          },
-          [self](caf::error& err) {
-            if (is_ambiguous(err))
-              fail(self, "insert", err, {undo_step::delete_message});
-            else
-              fail(self, "insert", err, {});
-          });
+    .then(
+      [self](insert_outcome& outcome) {
+        if (outcome.inserted)
+          step_commit(self);
+        else
+          finish_duplicate(self, outcome.existing);
+      },
+      [self](caf::error& err) {
+        if (is_ambiguous(err))
+          fail(self, "insert", err, {undo_step::delete_message});
+        else
+          fail(self, "insert", err, {});
+      });
 }
 
 } // namespace
@@ -271,7 +318,7 @@ message_saga(message_saga_actor::stateful_pointer<message_saga_state> self, chat
   ++metrics::instance().sagas_running;
   step_insert(self);
   return {
-      [=](retry_atom) { run_undo(self); },
+    [=](retry_atom) { run_undo(self); },
   };
 }
 

@@ -124,8 +124,15 @@ void notify_waiters(room_ptr self, room_state::dedupe_entry& entry, const status
   entry.waiters.clear();
 }
 
+void fenced(room_ptr self, const caf::error& err);
+
 void on_saga_resolved(room_ptr self, saga_outcome& outcome) {
   auto& st = self->state;
+  // Another owner wrote this saga's seq: after this outcome, the room stops, so that the next
+  // request finds the room's real owner (or claims it afresh, with the seqs as they are).
+  caf::error moved;
+  if (!outcome.committed && outcome.error_code == wire_code(chat_errc::fenced))
+    moved = make_error(chat_errc::fenced, outcome.error_message);
   auto& msg = outcome.message;
   auto key = dedupe_key(msg.sender_id, msg.temp_id);
   if (!outcome.decided && !outcome.duplicate) {
@@ -151,6 +158,7 @@ void on_saga_resolved(room_ptr self, saga_outcome& outcome) {
       // the key is forgotten.
       if (!outcome.duplicate) {
         auto status = make_status(st.id, msg.temp_id, delivery_status::failed);
+        status.saga_seq = outcome.seq;
         status.error_code = outcome.error_code;
         status.error_message = outcome.error_message;
         notify_waiters(self, entry, status);
@@ -160,6 +168,8 @@ void on_saga_resolved(room_ptr self, saga_outcome& outcome) {
   }
   auto seq = outcome.seq;
   resolve_seq(self, seq, std::move(outcome));
+  if (moved)
+    fenced(self, moved);
 }
 
 /// Asks the messages store whether recovery decided an undecided saga's message: committed

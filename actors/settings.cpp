@@ -10,8 +10,9 @@ caf::timespan max_saga_lifetime(const saga_settings& x) {
     backoff *= 2;
   }
   auto compensation_step = x.step_timeout * x.compensation_attempts + backoff_total;
-  // 3 forward steps, 2 compensation steps, the fallback mark and the dead-letter record.
-  return x.step_timeout * 3 + compensation_step * 3 + x.step_timeout;
+  // 3 forward steps, the claim of the decision (mark, then reading the message), 2
+  // compensation steps, the fallback mark and the dead-letter record.
+  return x.step_timeout * 5 + compensation_step * 3 + x.step_timeout;
 }
 
 } // namespace chat

@@ -248,6 +248,43 @@ uint64_t track_in_flight(conn_ptr self, const chat_message& draft, const room_ac
   return token;
 }
 
+/// A FAILED status of a saga this connection no longer waits for: the message was answered
+/// already, or was sent again (its room actor died) and another saga answers it. Telling the
+/// client would contradict that answer.
+bool stale_failure(conn_ptr self, const status_event& event) {
+  if (event.status != delivery_status::failed)
+    return false;
+  auto& st = self->state;
+  auto i = st.in_flight.find({event.room_id, event.temp_id});
+  if (i == st.in_flight.end())
+    return true;
+  // Its current admission has not answered yet (that saga cannot have ended): an older one.
+  if (i->second.seq == 0)
+    return true;
+  return event.saga_seq != 0 && event.saga_seq != i->second.seq;
+}
+
+/// A message failed because its room actor lost the room to another owner or stopped under
+/// it (it left no trace): sends it again, to the room's current owner, a few times before
+/// telling FAILED.
+bool moved_again(conn_ptr self, const status_event& event) {
+  constexpr int max_moves = 3;
+  auto& st = self->state;
+  if (event.error_code != wire_code(chat_errc::fenced) &&
+      event.error_code != wire_code(chat_errc::room_stopped))
+    return false;
+  auto key = std::make_pair(event.room_id, event.temp_id);
+  auto i = st.in_flight.find(key);
+  if (i == st.in_flight.end() || st.moves[key] >= max_moves)
+    return false;
+  ++st.moves[key];
+  auto draft = std::move(i->second.draft);
+  st.in_flight.erase(i);
+  st.rooms.erase(event.room_id);
+  admit(self, std::move(draft), 0);
+  return true;
+}
+
 /// Whether the admission with this token is still the one tracked for its message.
 bool current(conn_ptr self, const chat_message& draft, uint64_t token) {
   auto& st = self->state;
@@ -296,8 +333,13 @@ void admit(conn_ptr self, chat_message draft, int attempt) {
         .then(
           [self, draft, token](status_event& admission) {
             // A newer admission of the same tempId (after its room died) tracks it now.
-            if (admission.status != delivery_status::processing && current(self, draft, token))
-              self->state.in_flight.erase({draft.room_id, draft.temp_id});
+            if (current(self, draft, token)) {
+              auto key = std::make_pair(draft.room_id, draft.temp_id);
+              if (admission.status == delivery_status::processing)
+                self->state.in_flight[key].seq = admission.seq;
+              else
+                self->state.in_flight.erase(key);
+            }
             deliver_status(self, admission);
             if (admission.status == delivery_status::failed)
               app_error(self, admission.error_code, admission.error_message, draft.temp_id);
@@ -880,8 +922,12 @@ connection(connection_actor::stateful_pointer<connection_state> self,
     },
     [=](tick_atom) { on_tick(self); },
     [=](status_event& event) {
-      if (event.status == delivery_status::saved || event.status == delivery_status::failed)
+      if (event.status == delivery_status::saved || event.status == delivery_status::failed) {
+        if (stale_failure(self, event) || moved_again(self, event))
+          return;
         self->state.in_flight.erase({event.room_id, event.temp_id});
+        self->state.moves.erase({event.room_id, event.temp_id});
+      }
       deliver_status(self, event);
     },
     [=](const local_broadcast& event) {

@@ -80,8 +80,12 @@ struct connection_state {
     caf::actor_addr room;
     /// Which admission of the message this is (replies to older ones change nothing).
     uint64_t token = 0;
+    /// The seq of its saga (from the PROCESSING answer; 0 before).
+    int64_t seq = 0;
   };
   uint64_t last_admission = 0;
+  /// How often a message went to its room's new owner after the old one lost the room.
+  std::map<std::pair<int64_t, std::string>, int> moves;
   std::map<std::pair<int64_t, std::string>, in_flight_message> in_flight;
   /// Room actors monitored for the in-flight messages.
   std::set<caf::actor_addr> watched_rooms;

@@ -151,9 +151,11 @@ std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
         results[i].value.inserted = false;
         results[i].value.existing = j->second;
       } else {
-        results[i].error = make_error(chat_errc::store_failed,
-                                      "seq " + std::to_string(batch[i].seq) + " of room " +
-                                        std::to_string(batch[i].room_id) + " is already taken");
+        // Only another owner of the room writes its seqs: this room actor is out of date.
+        results[i].error =
+          make_error(chat_errc::fenced, "seq " + std::to_string(batch[i].seq) + " of room " +
+                                          std::to_string(batch[i].room_id) +
+                                          " is already taken by another owner");
       }
     }
   }
@@ -206,11 +208,11 @@ std::vector<item_result<bool>> remove(db_connection& db, const std::vector<std::
 std::vector<item_result<bool>> mark_compensating(db_connection& db,
                                                  const std::vector<std::string>& ids) {
   // No fault point of its own: marking is part of compensation, whose delete is the point.
-  // A message committed in the meantime gets its mark back.
+  // Only a message still pending is marked: a committed one was decided (by its saga or by
+  // recovery) and stays committed.
   return touch_ids(db, ids,
-                   "INSERT INTO message_pending (id, room_id, state) SELECT id, room_id, 2 "
-                   "FROM messages WHERE id = ANY($1::uuid[]) ON CONFLICT (id) DO UPDATE "
-                   "SET state = 2, updated_at = now() RETURNING id::text",
+                   "UPDATE message_pending SET state = 2, updated_at = now() "
+                   "WHERE id = ANY($1::uuid[]) RETURNING id::text",
                    nullptr);
 }
 

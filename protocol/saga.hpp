@@ -42,11 +42,14 @@ struct status_event {
   std::string error_code;
   std::string error_message;
   int64_t created_at = 0;
+  /// The seq of the saga that reports this status (not on the wire): a gateway that sent the
+  /// message again, after its room actor died, tells the statuses of the old saga apart.
+  int64_t saga_seq = 0;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, status_event& x) {
   return f(caf::meta::type_name("chat::status_event"), x.room_id, x.temp_id, x.status,
-           x.persisted_id, x.seq, x.error_code, x.error_message, x.created_at);
+           x.persisted_id, x.seq, x.error_code, x.error_message, x.created_at, x.saga_seq);
 }
 
 /// What a saga tells its room when it ends.

@@ -185,7 +185,7 @@ caf::behavior fake_message_store(fake_actor* self, fake_backend* backend) {
       backend->calls.push_back("mark");
       return answer<bool>(self, backend->next("mark"), [backend, id] {
         auto i = backend->messages.find(id);
-        if (i == backend->messages.end())
+        if (i == backend->messages.end() || i->second.state == message_state::committed)
           return false;
         i->second.state = message_state::compensating;
         return true;

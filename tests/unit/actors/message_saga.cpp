@@ -131,7 +131,7 @@ CAF_TEST(a room commit in doubt is aborted before the delete) {
   auto msg = message();
   backend.then("commit", {fake_reply::in_doubt});
   start(msg);
-  CAF_CHECK_EQUAL(backend.call_names(), (names{"insert", "commit", "abort", "delete"}));
+  CAF_CHECK_EQUAL(backend.call_names(), (names{"insert", "commit", "mark", "abort", "delete"}));
   CAF_CHECK_EQUAL(backend.tombstones.count(msg.id), 1u);
   CAF_CHECK_EQUAL(outcome().state, saga_state::compensated);
 }
@@ -142,8 +142,34 @@ CAF_TEST(a room commit that times out is aborted before the delete) {
   start(msg);
   sched.advance_time(settings.step_timeout);
   sched.run();
-  CAF_CHECK_EQUAL(backend.call_names(), (names{"insert", "commit", "abort", "delete"}));
+  CAF_CHECK_EQUAL(backend.call_names(), (names{"insert", "commit", "mark", "abort", "delete"}));
   CAF_CHECK_EQUAL(backend.tombstones.count(msg.id), 1u);
+  CAF_CHECK_EQUAL(outcome().state, saga_state::compensated);
+}
+
+CAF_TEST(a commit in doubt that recovery committed meanwhile ends SAVED) {
+  // A new owner of the room resolved the message while this saga waited for its commit:
+  // it found the commit and finalized the message. That decision stands.
+  auto msg = message();
+  backend.then("commit", {fake_reply::hang});
+  start(msg);
+  backend.messages[msg.id].state = message_state::committed;
+  sched.advance_time(settings.step_timeout);
+  sched.run();
+  CAF_CHECK_EQUAL(backend.call_names(), (names{"insert", "commit", "mark", "find"}));
+  CAF_CHECK_EQUAL(backend.statuses_of("t1"), std::vector<delivery_status>{delivery_status::saved});
+  CAF_CHECK(outcome().committed);
+}
+
+CAF_TEST(a commit in doubt that recovery removed meanwhile ends FAILED touching nothing) {
+  auto msg = message();
+  backend.then("commit", {fake_reply::hang});
+  start(msg);
+  backend.messages.erase(msg.id);
+  sched.advance_time(settings.step_timeout);
+  sched.run();
+  CAF_CHECK_EQUAL(backend.call_names(), (names{"insert", "commit", "mark", "find"}));
+  CAF_CHECK_EQUAL(backend.statuses_of("t1"), std::vector<delivery_status>{delivery_status::failed});
   CAF_CHECK_EQUAL(outcome().state, saga_state::compensated);
 }
 
@@ -151,7 +177,8 @@ CAF_TEST(a finalize failure compensates both earlier steps in reverse) {
   auto msg = message();
   backend.then("finalize", {fake_reply::fail});
   start(msg);
-  CAF_CHECK_EQUAL(backend.call_names(), (names{"insert", "commit", "finalize", "abort", "delete"}));
+  CAF_CHECK_EQUAL(backend.call_names(),
+                  (names{"insert", "commit", "finalize", "mark", "abort", "delete"}));
   CAF_CHECK_EQUAL(backend.commits.count(msg.id), 0u);
   CAF_CHECK_EQUAL(backend.messages.count(msg.id), 0u);
   CAF_CHECK_EQUAL(outcome().state, saga_state::compensated);
@@ -161,7 +188,8 @@ CAF_TEST(a finalize failure compensates both earlier steps in reverse) {
 CAF_TEST(a vanished message at finalize compensates) {
   backend.then("finalize", {fake_reply::not_found});
   start(message());
-  CAF_CHECK_EQUAL(backend.call_names(), (names{"insert", "commit", "finalize", "abort", "delete"}));
+  CAF_CHECK_EQUAL(backend.call_names(),
+                  (names{"insert", "commit", "finalize", "mark", "abort", "delete"}));
   CAF_CHECK_EQUAL(outcome().state, saga_state::compensated);
 }
 
@@ -209,7 +237,8 @@ CAF_TEST(an abort that keeps failing marks the message compensating) {
   run_all();
   CAF_CHECK_EQUAL(backend.count("abort"), 3u);
   CAF_CHECK_EQUAL(backend.count("delete"), 0u);
-  CAF_CHECK_EQUAL(backend.count("mark"), 1u);
+  // Once before the abort (recovery must not finish it forward), once for the dead letter.
+  CAF_CHECK_EQUAL(backend.count("mark"), 2u);
   CAF_CHECK_EQUAL(backend.messages[msg.id].state, message_state::compensating);
   CAF_CHECK_EQUAL(backend.dead_letters.size(), 1u);
   CAF_CHECK_EQUAL(outcome().state, saga_state::failed);
@@ -220,7 +249,7 @@ CAF_TEST(without any durable decision the sender is told nothing final) {
   auto msg = message();
   backend.then("finalize", {fake_reply::fail});
   backend.repeat("abort", fake_reply::fail, 3);
-  backend.then("mark", {fake_reply::fail});
+  backend.repeat("mark", fake_reply::fail, 2);
   backend.then("dead", {fake_reply::fail});
   start(msg);
   run_all();
@@ -235,13 +264,13 @@ CAF_TEST(every compensation wait has a timeout) {
   auto msg = message();
   backend.then("finalize", {fake_reply::hang});
   backend.repeat("abort", fake_reply::hang, 3);
-  backend.then("mark", {fake_reply::hang});
+  backend.repeat("mark", fake_reply::hang, 2);
   backend.then("dead", {fake_reply::hang});
   auto started = sched.clock().now();
   start(msg);
   run_all();
   CAF_CHECK_EQUAL(backend.count("abort"), 3u);
-  CAF_CHECK_EQUAL(backend.count("mark"), 1u);
+  CAF_CHECK_EQUAL(backend.count("mark"), 2u);
   CAF_CHECK_EQUAL(backend.count("dead"), 1u);
   CAF_CHECK_EQUAL(outcome().state, saga_state::failed);
   CAF_CHECK(!outcome().decided);

@@ -90,7 +90,7 @@ struct fixture : actor_fixture {
     subscribe(hdl);
     backend.then("finalize", {fake_reply::fail});
     backend.repeat("resolve", fake_reply::fail, 2);
-    backend.then("mark", {fake_reply::fail});
+    backend.repeat("mark", fake_reply::fail, 2);
     backend.then("dead", {fake_reply::fail});
     for (auto temp : {"a", "b"})
       send(hdl, draft(temp));
