@@ -304,10 +304,21 @@ cluster_directory(cluster_directory_actor::stateful_pointer<cluster_directory_st
     [=](handoff_atom, int64_t room_id) -> caf::result<bool> {
       // The room is wanted elsewhere: it must activate there again, not here.
       self->state.released.erase(room_id);
-      return self->delegate(self->state.manager, handoff_atom::value, room_id);
+      // Asked and answered here rather than delegated: the reply crosses the network.
+      auto promise = self->make_response_promise<bool>();
+      self
+        ->request(self->state.manager, self->state.settings.handoff_timeout * 2,
+                  handoff_atom::value, room_id)
+        .then([promise](bool released) mutable { promise.deliver(released); },
+              [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
     },
     [=](count_atom) -> caf::result<int64_t> {
-      return self->delegate(self->state.manager, count_atom::value);
+      auto promise = self->make_response_promise<int64_t>();
+      self->request(self->state.manager, self->state.settings.request_timeout, count_atom::value)
+        .then([promise](int64_t rooms) mutable { promise.deliver(rooms); },
+              [promise](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
     },
     [=](cluster_atom) { return view(self); },
     [=](tick_atom) {

@@ -863,13 +863,14 @@ void on_tick(conn_ptr self) {
       return;
     }
   } else {
-    if (st.expect_every.count() > 0 && now - st.last_in > st.expect_every * 2) {
-      close_with_error(self, "heart-beat timeout", "the client went silent");
-      return;
-    }
+    // Our heart-beat first: a client that went silent still got every beat that was due.
     if (st.send_every.count() > 0 && now - st.last_out >= st.send_every) {
       st.last_out = now;
       st.out->send_heartbeat();
+    }
+    if (st.expect_every.count() > 0 && now - st.last_in > st.expect_every * 2) {
+      close_with_error(self, "heart-beat timeout", "the client went silent");
+      return;
     }
   }
   self->delayed_send(self, tick_period, tick_atom::value);

@@ -270,6 +270,50 @@ CAF_TEST(a fenced room fails its sagas and stops) {
   });
 }
 
+CAF_TEST(a seq taken by another owner stops the room) {
+  // Another node's room actor claimed the room and wrote this seq: the insert says so.
+  auto hdl = spawn_room();
+  self->monitor(hdl);
+  backend.then("insert", {fake_reply::fenced});
+  send(hdl, draft("a"));
+  sched.run();
+  CAF_CHECK_EQUAL(backend.statuses_of("a"), statuses{delivery_status::failed});
+  CAF_CHECK_EQUAL(backend.statuses.back().error_code, "ROOM_MOVED");
+  self->receive([&](caf::down_msg& msg) {
+    CAF_CHECK_EQUAL(msg.source, hdl.address());
+    CAF_CHECK_EQUAL(code_of(msg.reason), chat_errc::fenced);
+  });
+}
+
+CAF_TEST(a room handed off finishes its sagas in flight and then stops) {
+  auto manager = sys.spawn(room_manager, settings, messages, rooms, subscriber_actor{});
+  started.push_back(caf::actor_cast<caf::actor>(manager));
+  auto hdl = ask<room_actor>(manager, get_atom::value, int64_t{7});
+  self->monitor(hdl);
+  backend.then("commit", {fake_reply::hold});
+  send(hdl, draft("a"));
+  sched.run();
+  // The room belongs to another node now: the manager asks it to leave.
+  auto released = self->request(manager, caf::infinite, handoff_atom::value, int64_t{7});
+  sched.run();
+  // New messages go elsewhere (the gateway re-resolves the room); "a" is still in flight.
+  auto refused = self->request(hdl, caf::infinite, send_atom::value, draft("b"), sink);
+  sched.run();
+  refused.receive([](status_event&) { CAF_FAIL("a leaving room admitted a message"); },
+                  [](caf::error& err) { CAF_CHECK_EQUAL(code_of(err), chat_errc::room_stopped); });
+  CAF_CHECK(backend.statuses_of("a").empty());
+  backend.release();
+  sched.run();
+  sched.advance_time(std::chrono::milliseconds(10));
+  sched.run();
+  // "a" finished here, then the room stopped and the manager answered.
+  CAF_CHECK_EQUAL(backend.statuses_of("a"), statuses{delivery_status::saved});
+  self->receive([&](caf::down_msg& msg) { CAF_CHECK_EQUAL(msg.source, hdl.address()); });
+  released.receive([](bool ok) { CAF_CHECK(ok); },
+                   [](caf::error& err) { CAF_FAIL("handoff failed: " << to_string(err)); });
+  CAF_CHECK_EQUAL(ask<int64_t>(manager, count_atom::value), 0);
+}
+
 CAF_TEST(an idle room passivates and reactivates from the store) {
   auto manager = sys.spawn(room_manager, settings, messages, rooms, subscriber_actor{});
   started.push_back(caf::actor_cast<caf::actor>(manager));
