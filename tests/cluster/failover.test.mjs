@@ -97,4 +97,39 @@ describe('a cluster of three nodes', () => {
       return view.members.find(m => m.id === victim.id)?.state !== 'up';
     }, 'the cluster view to drop the killed node');
   });
+
+  it('moves rooms back to a node that rejoins, after their sagas in flight', async () => {
+    const busiest = load.roomIds[0];
+    const returning = cluster.nodes.find(n => n.dead);
+    let rejoined;
+    await runLoad(load, {
+      perClient: 100, window: 6, faultAfter: 150, timeout: 60000, prefix: 'j',
+      during: () => {
+        rejoined = (async () => {
+          await returning.start();
+          returning.dead = false;
+        })();
+      },
+    });
+    await rejoined;
+    await waitFor(async () => {
+      for (const node of cluster.nodes) {
+        const view = await clusterView(node);
+        if (!view || view.members.filter(m => m.state === 'up' || m.state === 'self').length !== 3)
+          return false;
+      }
+      return true;
+    }, 'the node to rejoin the cluster');
+    // The busiest room's home is the returning node again (rendezvous placement): it moved
+    // there, once its old home's sagas had finished, at the next message.
+    await runLoad(load, { perClient: 2, window: 2, prefix: 'after' });
+    assert.equal(hostOf(cluster, busiest)?.id, returning.id);
+    await settle(cluster.nodes[0]);
+    const report = await verifyWithin(cluster.nodes[0], load);
+    await assertDelivered(assert, load);
+    const line = summary('cluster: a node rejoins under load', load, report,
+      { returning: returning.id });
+    assert.equal(line.failed, 0, 'a message failed while rooms moved');
+    assertHolds(assert, report);
+  });
 });
