@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { clusterView, sqlValue, startCluster, waitFor } from '../e2e/lib/harness.mjs';
+import { clusterView, metric, sqlValue, startCluster, waitFor } from '../e2e/lib/harness.mjs';
 import {
   assertDelivered, assertHolds, faultOptions, runLoad, settle, setupLoad, summary, verifyWithin,
 } from '../fault/load.mjs';
@@ -101,9 +101,14 @@ describe('a cluster of three nodes', () => {
   it('moves rooms back to a node that rejoins, after their sagas in flight', async () => {
     const busiest = load.roomIds[0];
     const returning = cluster.nodes.find(n => n.dead);
+    const others = cluster.nodes.filter(n => n !== returning);
+    const fenced = async () => (await Promise.all(others.map(n => metric(n, 'chat_rooms_fenced_total'))))
+      .reduce((a, b) => a + b, 0);
+    const fencedBefore = await fenced();
     let rejoined;
     await runLoad(load, {
-      perClient: 100, window: 6, faultAfter: 150, timeout: 60000, prefix: 'j',
+      // Long enough that the node starts (about a second) and joins while messages flow.
+      perClient: 250, window: 6, faultAfter: 150, timeout: 60000, prefix: 'j',
       during: () => {
         rejoined = (async () => {
           await returning.start();
@@ -130,6 +135,8 @@ describe('a cluster of three nodes', () => {
     const line = summary('cluster: a node rejoins under load', load, report,
       { returning: returning.id });
     assert.equal(line.failed, 0, 'a message failed while rooms moved');
+    // Handed off, not taken: no room actor on the other nodes was fenced.
+    assert.equal(await fenced(), fencedBefore, 'a room was fenced instead of handed off');
     assertHolds(assert, report);
   });
 });
