@@ -52,7 +52,8 @@ using message_store_actor = caf::typed_actor<
   caf::replies_to<finalize_atom, std::string>::with<bool>,
   // Deletes a message by id (compensation of step 1); false if it did not exist.
   caf::replies_to<delete_atom, std::string>::with<bool>,
-  // Marks a pending message as compensating, so that recovery never finishes it forward.
+  // Marks a pending message as compensating, so that recovery never finishes it forward;
+  // false if it is not pending (committed already, or gone).
   caf::replies_to<mark_atom, std::string>::with<bool>,
   // Reads committed messages of a room by seq range.
   caf::replies_to<history_atom, history_query>::with<history_page>,
