@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { clusterView, metric, sqlValue, startCluster, waitFor } from '../e2e/lib/harness.mjs';
+import {
+  clusterView, metric, sqlValue, startCluster, waitFor, waitForCluster,
+} from '../e2e/lib/harness.mjs';
 import {
   assertDelivered, assertHolds, faultOptions, runLoad, settle, setupLoad, summary, verifyWithin,
 } from '../fault/load.mjs';
@@ -117,14 +119,7 @@ describe('a cluster of three nodes', () => {
       },
     });
     await rejoined;
-    await waitFor(async () => {
-      for (const node of cluster.nodes) {
-        const view = await clusterView(node);
-        if (!view || view.members.filter(m => m.state === 'up' || m.state === 'self').length !== 3)
-          return false;
-      }
-      return true;
-    }, 'the node to rejoin the cluster');
+    await waitForCluster(cluster.nodes);
     // The busiest room's home is the returning node again (rendezvous placement): it moved
     // there, once its old home's sagas had finished, at the next message.
     await runLoad(load, { perClient: 2, window: 2, prefix: 'after' });

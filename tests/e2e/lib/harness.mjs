@@ -147,14 +147,7 @@ export async function startCluster(count, args = []) {
     nodes.push(await startChatd(options, { joining: nodes[0] ?? null }));
     nodes[i].id = `node-${i + 1}`;
   }
-  await waitFor(async () => {
-    for (const node of nodes) {
-      const view = await clusterView(node);
-      if (!view || view.members.filter(m => m.state === 'up' || m.state === 'self').length !== count)
-        return false;
-    }
-    return true;
-  }, 'every node to see the whole cluster', 20000);
+  await waitForCluster(nodes);
   return {
     nodes,
     kafka,
@@ -164,6 +157,18 @@ export async function startCluster(count, args = []) {
       await kafka.stop();
     },
   };
+}
+
+/// Waits until every node sees all of them as members ("self" or "up").
+export async function waitForCluster(nodes, timeout = 20000) {
+  await waitFor(async () => {
+    for (const node of nodes) {
+      const view = await clusterView(node);
+      if (!view || view.members.filter(m => m.state === 'up' || m.state === 'self').length !== nodes.length)
+        return false;
+    }
+    return true;
+  }, 'every node to see the whole cluster', timeout);
 }
 
 /// GET /api/v1/cluster of a node (null if it does not answer).
