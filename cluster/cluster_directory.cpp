@@ -159,45 +159,58 @@ void heartbeat(directory_ptr self) {
       [](caf::error& err) { spdlog::warn("cluster: heartbeat failed: {}", describe(err)); });
 }
 
+/// Has the room manager activate a room and answers everyone waiting for it.
+void activate_now(directory_ptr self, int64_t room_id) {
+  auto& st = self->state;
+  auto waiting = std::move(st.activating[room_id]);
+  st.activating.erase(room_id);
+  st.released.insert(room_id);
+  self->request(st.manager, st.settings.request_timeout, get_atom::value, room_id)
+    .then(
+      [waiting](room_actor& room) mutable {
+        for (auto& promise : waiting)
+          promise.deliver(room);
+      },
+      [waiting](caf::error& err) mutable {
+        for (auto& promise : waiting)
+          promise.deliver(err);
+      });
+}
+
+/// A peer released a room (or answered with an error, or was lost): the room activates once no
+/// peer is left to answer.
+void peer_released(directory_ptr self, int64_t room_id, const std::string& peer) {
+  auto& st = self->state;
+  auto i = st.awaiting_release.find(room_id);
+  if (i == st.awaiting_release.end() || i->second.erase(peer) == 0 || !i->second.empty())
+    return;
+  st.awaiting_release.erase(i);
+  activate_now(self, room_id);
+}
+
 /// Activates a room on this node: first every peer releases it (it may still be active on
 /// its previous home, finishing its sagas), then the room manager activates it.
 void activate_here(directory_ptr self, int64_t room_id, room_promise promise) {
   auto& st = self->state;
-  auto activate = [self, room_id] {
-    auto& st = self->state;
-    auto waiting = std::move(st.activating[room_id]);
-    st.activating.erase(room_id);
-    st.released.insert(room_id);
-    self->request(st.manager, st.settings.request_timeout, get_atom::value, room_id)
-      .then(
-        [waiting](room_actor& room) mutable {
-          for (auto& promise : waiting)
-            promise.deliver(room);
-        },
-        [waiting](caf::error& err) mutable {
-          for (auto& promise : waiting)
-            promise.deliver(err);
-        });
-  };
   if (st.released.count(room_id) > 0 || st.peers.empty()) {
     st.activating[room_id].push_back(std::move(promise));
-    activate();
+    activate_now(self, room_id);
     return;
   }
   auto& waiting = st.activating[room_id];
   waiting.push_back(std::move(promise));
   if (waiting.size() > 1)
     return; // the peers were asked already
-  auto remaining = std::make_shared<size_t>(st.peers.size());
-  auto one_done = [remaining, activate] {
-    if (--*remaining == 0)
-      activate();
-  };
+  auto& awaiting = st.awaiting_release[room_id];
   for (auto& [id, peer] : st.peers)
+    awaiting.insert(id);
+  for (auto& [id, peer] : st.peers) {
+    auto released = [self, room_id, peer_id = id] { peer_released(self, room_id, peer_id); };
     self->request(peer.root, st.settings.handoff_timeout, handoff_atom::value, room_id)
-      .then([one_done](bool) { one_done(); },
+      .then([released](bool) { released(); },
             // A peer that does not answer is dead or cut off: the owner epoch fences it.
-            [one_done](caf::error&) { one_done(); });
+            [released](caf::error&) { released(); });
+  }
 }
 
 /// Finds a room's actor on its home node.
@@ -209,15 +222,46 @@ void route(directory_ptr self, int64_t room_id, room_promise promise, int attemp
     return;
   }
   auto& peer = st.peers.at(home);
+  auto token = ++st.last_lookup;
+  st.lookups.emplace(token, cluster_directory_state::pending_lookup{home, room_id, promise});
   self->request(peer.root, st.settings.request_timeout, activate_atom::value, room_id)
-    .then([promise](room_actor& room) mutable { promise.deliver(room); },
-          [self, room_id, promise, attempts, home](caf::error& err) mutable {
-            // The home died meanwhile: place the room on the members that are left.
-            if (attempts > 0 && self->state.peers.count(home) == 0)
-              route(self, room_id, std::move(promise), attempts - 1);
-            else
-              promise.deliver(err);
-          });
+    .then(
+      [self, token](room_actor& room) mutable {
+        auto& lookups = self->state.lookups;
+        if (auto i = lookups.find(token); i != lookups.end()) {
+          i->second.promise.deliver(room);
+          lookups.erase(i);
+        }
+      },
+      [self, token, attempts](caf::error& err) mutable {
+        auto& st = self->state;
+        auto i = st.lookups.find(token);
+        if (i == st.lookups.end())
+          return; // placed again already
+        auto pending = std::move(i->second);
+        st.lookups.erase(i);
+        // The home died meanwhile: place the room on the members that are left.
+        if (attempts > 0 && st.peers.count(pending.peer) == 0)
+          route(self, pending.room_id, std::move(pending.promise), attempts - 1);
+        else
+          pending.promise.deliver(err);
+      });
+}
+
+/// A peer was lost: its unanswered lookups go to the rooms' homes among the members left.
+void reroute_lookups(directory_ptr self, const std::string& lost) {
+  auto& st = self->state;
+  std::vector<cluster_directory_state::pending_lookup> again;
+  for (auto i = st.lookups.begin(); i != st.lookups.end();) {
+    if (i->second.peer == lost) {
+      again.push_back(std::move(i->second));
+      i = st.lookups.erase(i);
+    } else {
+      ++i;
+    }
+  }
+  for (auto& pending : again)
+    route(self, pending.room_id, std::move(pending.promise), 1);
 }
 
 /// The cluster view: this node, the connected peers and the rest of the table.
@@ -277,8 +321,16 @@ cluster_directory(cluster_directory_actor::stateful_pointer<cluster_directory_st
     for (auto i = st.peers.begin(); i != st.peers.end(); ++i)
       if (i->second.root.address() == msg.source) {
         spdlog::warn("cluster: lost {} ({})", i->first, to_string(msg.reason));
+        auto lost = i->first;
         st.peers.erase(i);
         members_changed(self);
+        // Rooms waiting for its release wait no more.
+        std::vector<int64_t> waiting;
+        for (auto& [room_id, peers] : st.awaiting_release)
+          waiting.push_back(room_id);
+        for (auto room_id : waiting)
+          peer_released(self, room_id, lost);
+        reroute_lookups(self, lost);
         return;
       }
   });

@@ -67,6 +67,18 @@ struct cluster_directory_state {
   std::unordered_set<int64_t> released;
   /// Rooms waiting for the peers to release them, with the requests that wait.
   std::unordered_map<int64_t, std::vector<caf::typed_response_promise<room_actor>>> activating;
+  /// Rooms waiting for the peers to release them -> the peers that have not answered. A peer
+  /// that is lost meanwhile answers nothing (its requests never fail): it is taken off here.
+  std::unordered_map<int64_t, std::set<std::string>> awaiting_release;
+  /// Lookups sent to a peer (the room's home) and not answered yet, by token. A peer lost
+  /// meanwhile never answers: its lookups are placed again on the members left.
+  struct pending_lookup {
+    std::string peer;
+    int64_t room_id = 0;
+    caf::typed_response_promise<room_actor> promise;
+  };
+  std::map<uint64_t, pending_lookup> lookups;
+  uint64_t last_lookup = 0;
 
   /// Self and the connected peers.
   std::vector<std::string> live_members() const;
