@@ -13,10 +13,12 @@ import {
 const step = 300;
 const attempts = 2;
 const backoff = 20;
-const hang = 5000;
-// Three forward steps, two undo steps of `attempts` tries each (with backoff), then the dead
+// Well above the load's duration: sagas queue behind the hung one in their room.
+const hang = 8000;
+// Three forward steps, the claim of the decision before undoing a commit in doubt (mark, then
+// reading the message), two undo steps of `attempts` tries each (with backoff), then the dead
 // letter and the compensating mark: every wait is one step timeout at most.
-const sagaBound = 3 * step + 2 * attempts * step + 2 * (attempts - 1) * backoff + 2 * step;
+const sagaBound = 3 * step + 2 * step + 2 * attempts * step + 2 * (attempts - 1) * backoff + 2 * step;
 
 let node;
 
