@@ -473,10 +473,16 @@ void activate(room_ptr self) {
       [self](caf::error& err) { finish_activation(self, err); });
 }
 
+/// Whether sagas or store operations are in flight.
+bool working(room_ptr self) {
+  auto& st = self->state;
+  return !st.sagas.empty() || st.store_busy || !st.commits.empty() || !st.aborts.empty() ||
+         !st.resolved.empty();
+}
+
 bool idle(room_ptr self) {
   auto& st = self->state;
-  return st.active && st.sagas.empty() && st.subscribers.empty() && !st.store_busy &&
-         st.commits.empty() && st.aborts.empty() && st.resolved.empty() && st.undecided.empty();
+  return st.active && !working(self) && st.subscribers.empty() && st.undecided.empty();
 }
 
 void on_idle_timer(room_ptr self) {
@@ -510,9 +516,7 @@ void continue_handoff(room_ptr self) {
     finish_activation(self, make_error(chat_errc::room_stopped, "room moved to another node"));
     return;
   }
-  auto drained = st.sagas.empty() && !st.store_busy && st.commits.empty() && st.aborts.empty() &&
-                 st.resolved.empty();
-  if (drained || std::chrono::steady_clock::now() >= st.leave_by) {
+  if (!working(self) || std::chrono::steady_clock::now() >= st.leave_by) {
     spdlog::info("room {} handed off", st.id);
     self->quit();
     return;

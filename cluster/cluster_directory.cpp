@@ -264,6 +264,17 @@ void reroute_lookups(directory_ptr self, const std::string& lost) {
     route(self, pending.room_id, std::move(pending.promise), 1);
 }
 
+/// Answers a peer's request with the room manager's reply. Asked and answered here rather than
+/// delegated: with a reply that crosses the network, delegation lost it (io_dsl suite).
+template <class T, class... Ts>
+caf::result<T> ask_manager(directory_ptr self, caf::timespan timeout, Ts... xs) {
+  auto promise = self->make_response_promise<T>();
+  self->request(self->state.manager, timeout, xs...)
+    .then([promise](T& answer) mutable { promise.deliver(std::move(answer)); },
+          [promise](caf::error& err) mutable { promise.deliver(err); });
+  return promise;
+}
+
 /// The cluster view: this node, the connected peers and the rest of the table.
 caf::result<std::vector<member_view>> view(directory_ptr self) {
   auto& st = self->state;
@@ -356,21 +367,11 @@ cluster_directory(cluster_directory_actor::stateful_pointer<cluster_directory_st
     [=](handoff_atom, int64_t room_id) -> caf::result<bool> {
       // The room is wanted elsewhere: it must activate there again, not here.
       self->state.released.erase(room_id);
-      // Asked and answered here rather than delegated: the reply crosses the network.
-      auto promise = self->make_response_promise<bool>();
-      self
-        ->request(self->state.manager, self->state.settings.handoff_timeout * 2,
-                  handoff_atom::value, room_id)
-        .then([promise](bool released) mutable { promise.deliver(released); },
-              [promise](caf::error& err) mutable { promise.deliver(err); });
-      return promise;
+      return ask_manager<bool>(self, self->state.settings.handoff_timeout * 2, handoff_atom::value,
+                               room_id);
     },
     [=](count_atom) -> caf::result<int64_t> {
-      auto promise = self->make_response_promise<int64_t>();
-      self->request(self->state.manager, self->state.settings.request_timeout, count_atom::value)
-        .then([promise](int64_t rooms) mutable { promise.deliver(rooms); },
-              [promise](caf::error& err) mutable { promise.deliver(err); });
-      return promise;
+      return ask_manager<int64_t>(self, self->state.settings.request_timeout, count_atom::value);
     },
     [=](cluster_atom) { return view(self); },
     [=](tick_atom) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import {
-  clusterView, metric, sqlValue, startCluster, waitFor, waitForCluster,
+  clusterView, metric, ownerOf, startCluster, waitFor, waitForCluster,
 } from '../e2e/lib/harness.mjs';
 import {
   assertDelivered, assertHolds, faultOptions, runLoad, settle, setupLoad, summary, verifyWithin,
@@ -21,7 +21,7 @@ const clusterOptions = [...faultOptions, '--cluster.heartbeat=200ms', '--cluster
 
 /// The node a room is active on (its owner in the rooms store).
 function hostOf(cluster, roomId) {
-  const owner = sqlValue(cluster.nodes[0].dsn.rooms, `SELECT owner_node FROM rooms WHERE id = ${roomId}`);
+  const owner = ownerOf(cluster.nodes[0], roomId);
   return cluster.nodes.find(n => n.id === owner);
 }
 

@@ -5,7 +5,7 @@
 // with CHAT_TEST_PG pointing at a PostgreSQL (default: the test cluster on port 5499, e.g.
 // scripts/pg start build/test-pg 5499). Bounded: a fixed number of messages, 120 s at most.
 import {
-  newUser, rest, sleep, sqlValue, startCluster, stompClient, waitFor,
+  newUser, ownerOf, rest, sleep, startCluster, stompClient, waitFor,
 } from '../e2e/lib/harness.mjs';
 
 const subscribers = Number(process.argv[2] ?? 60);
@@ -25,7 +25,7 @@ async function measure(cluster, label, placeOn) {
   await senderClient.subscribe(statuses);
   senderClient.send('/app/chat', { roomId: room.id, content: 'warm-up', tempId: 'warm-up' });
   await waitFor(() => senderClient.inbox(statuses).some(s => s.status === 'SAVED'), 'the warm-up');
-  const owner = sqlValue(first.dsn.rooms, `SELECT owner_node FROM rooms WHERE id = ${room.id}`);
+  const owner = ownerOf(first, room.id);
   const home = cluster.nodes.find(n => n.id === owner);
   const clients = [];
   let received = 0;

@@ -222,6 +222,11 @@ export function sqlValue(dsn, sql) {
   return run.stdout.trim();
 }
 
+/// The node id a room is active on (its owner in the rooms store of `node`).
+export function ownerOf(node, roomId) {
+  return sqlValue(node.dsn.rooms, `SELECT owner_node FROM rooms WHERE id = ${Number(roomId)}`);
+}
+
 /// chat-streamer consuming a node's chat events into the database at `dsn`.
 export async function startStreamer(node, dsn) {
   const proc = spawn(streamerPath, [
