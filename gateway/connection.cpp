@@ -255,9 +255,15 @@ bool stale_failure(conn_ptr self, const status_event& event) {
   if (event.status != delivery_status::failed)
     return false;
   auto& st = self->state;
-  auto i = st.in_flight.find({event.room_id, event.temp_id});
-  if (i == st.in_flight.end())
+  auto key = std::make_pair(event.room_id, event.temp_id);
+  auto retired = st.retired.find(key);
+  if (retired == st.retired.end())
+    return false; // never sent again: its one saga answers
+  if (event.saga_seq != 0 && retired->second.count(event.saga_seq) > 0)
     return true;
+  auto i = st.in_flight.find(key);
+  if (i == st.in_flight.end())
+    return true; // the newer admission was answered already
   // Its current admission has not answered yet (that saga cannot have ended): an older one.
   if (i->second.seq == 0)
     return true;
@@ -278,6 +284,7 @@ bool moved_again(conn_ptr self, const status_event& event) {
   if (i == st.in_flight.end() || st.moves[key] >= max_moves)
     return false;
   ++st.moves[key];
+  st.retired[key].insert(i->second.seq);
   auto draft = std::move(i->second.draft);
   st.in_flight.erase(i);
   st.rooms.erase(event.room_id);
@@ -301,6 +308,7 @@ void room_actor_down(conn_ptr self, const caf::actor_addr& room) {
   std::vector<chat_message> again;
   for (auto i = st.in_flight.begin(); i != st.in_flight.end();) {
     if (i->second.room == room) {
+      st.retired[i->first].insert(i->second.seq);
       again.push_back(std::move(i->second.draft));
       i = st.in_flight.erase(i);
     } else {

@@ -86,6 +86,9 @@ struct connection_state {
   uint64_t last_admission = 0;
   /// How often a message went to its room's new owner after the old one lost the room.
   std::map<std::pair<int64_t, std::string>, int> moves;
+  /// Messages sent again (their room actor died or lost the room) -> the seqs of the sagas
+  /// they left behind (0: one whose seq was not known yet). Only these can have stale statuses.
+  std::map<std::pair<int64_t, std::string>, std::set<int64_t>> retired;
   std::map<std::pair<int64_t, std::string>, in_flight_message> in_flight;
   /// Room actors monitored for the in-flight messages.
   std::set<caf::actor_addr> watched_rooms;
