@@ -16,21 +16,24 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
-#include "actors/event_consumer.hpp"
+#include "actors/streamer/event_consumer.hpp"
 #include "apps/node_config.hpp"
 #include "cluster/node.hpp"
-#include "persistence/db_connection.hpp"
-#include "persistence/embedded_kafka.hpp"
-#include "persistence/membership_queries.hpp"
-#include "persistence/message_queries.hpp"
-#include "persistence/migrations.hpp"
-#include "persistence/user_queries.hpp"
+#include "persistence/db/connection.hpp"
+#include "persistence/db/migrations.hpp"
+#include "persistence/kafka/embedded_kafka.hpp"
+#include "persistence/membership/membership_queries.hpp"
+#include "persistence/messages/message_queries.hpp"
+#include "persistence/users/user_queries.hpp"
 #include "protocol/clock.hpp"
+#include "protocol/errors.hpp"
 #include "protocol/metrics.hpp"
 #include "protocol/uuid.hpp"
 
 using namespace chat;
 using clock_type = std::chrono::steady_clock;
+/// The driver is done: every message has its final status.
+using done_atom = caf::atom_constant<caf::atom("done")>;
 
 namespace {
 
@@ -212,7 +215,7 @@ void streamer_rate(caf::actor_system& sys, caf::scoped_actor& self, const std::s
   std::optional<clock_type::time_point> first;
   auto deadline = clock_type::now() + std::chrono::seconds(300);
   while (stats.handled + stats.duplicates + stats.dead < events && clock_type::now() < deadline) {
-    self->request(consumer, std::chrono::seconds(30), get_atom::value)
+    self->request(consumer, std::chrono::seconds(30), stats_atom::value)
       .receive([&](const consumer_stats& x) { stats = x; }, [&](caf::error&) {});
     // The clock starts with the first batch (after the group join).
     if (!first && stats.records > 0)
@@ -238,16 +241,16 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   auto settings = cfg.node();
   // Own databases, recreated, so that the benchmark never touches a node's data.
-  settings.messages.dsn =
-    with_database(cfg.messages_dsn, database_name(cfg.messages_dsn) + "_bench");
-  settings.rooms.dsn = with_database(cfg.rooms_dsn, database_name(cfg.rooms_dsn) + "_bench");
-  for (auto* dsn : {&settings.messages.dsn, &settings.rooms.dsn})
+  auto& db = settings.db;
+  db.messages_dsn = with_database(db.messages_dsn, database_name(db.messages_dsn) + "_bench");
+  db.rooms_dsn = with_database(db.rooms_dsn, database_name(db.rooms_dsn) + "_bench");
+  for (auto* dsn : {&db.messages_dsn, &db.rooms_dsn})
     recreate_database(*dsn);
-  migrate(settings.messages.dsn, database_kind::messages);
-  migrate(settings.rooms.dsn, database_kind::rooms);
+  migrate(db.messages_dsn, database_kind::messages);
+  migrate(db.rooms_dsn, database_kind::rooms);
 
   // Users and rooms.
-  db_connection rooms_db{settings.rooms.dsn};
+  db_connection rooms_db{db.rooms_dsn};
   std::vector<int64_t> users;
   for (size_t i = 0; i < cfg.senders; ++i)
     users.push_back(user_queries::create(rooms_db, "bench" + std::to_string(i), "bench", "x").id);
@@ -260,9 +263,9 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<embedded_kafka> kafka;
   if (cfg.embedded_kafka()) {
-    kafka =
-      std::make_unique<embedded_kafka>(static_cast<int>(cfg.kafka_mock_brokers), cfg.kafka_topic,
-                                       static_cast<int>(cfg.kafka_partitions));
+    kafka = std::make_unique<embedded_kafka>(static_cast<int>(settings.kafka.mock_brokers),
+                                             settings.kafka.topic,
+                                             static_cast<int>(settings.kafka.partitions));
     settings.kafka.brokers = kafka->bootstrap();
   }
   auto total = cfg.rooms * cfg.messages;
@@ -277,7 +280,7 @@ int main(int argc, char** argv) {
     caf::scoped_actor self{sys};
     std::vector<room_actor> rooms;
     for (auto id : room_ids)
-      self->request(actors.room_manager, std::chrono::seconds(30), get_atom::value, id)
+      self->request(actors.room_manager, std::chrono::seconds(30), lookup_atom::value, id)
         .receive([&](room_actor& hdl) { rooms.push_back(hdl); },
                  [&](caf::error& err) { std::fprintf(stderr, "%s\n", describe(err).c_str()); });
     std::vector<std::vector<int64_t>> senders(rooms.size(), users);
@@ -298,7 +301,7 @@ int main(int argc, char** argv) {
     // Fully persisted: every event of the run published to Kafka.
     auto backlog = int64_t{1};
     while (backlog > 0) {
-      self->request(actors.rooms, std::chrono::seconds(30), stats_atom::value)
+      self->request(actors.commits, std::chrono::seconds(30), backlog_atom::value)
         .receive([&](const outbox_stats& stats) { backlog = stats.backlog; }, [&](caf::error&) {});
       if (backlog > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -321,9 +324,9 @@ int main(int argc, char** argv) {
                 static_cast<double>(counters.room_commit_messages.load()) /
                   static_cast<double>(std::max<int64_t>(1, counters.room_commit_batches.load())));
     stop_node(actors);
-    streamer_rate(sys, self, settings.messages.dsn, settings.kafka, static_cast<int64_t>(total));
+    streamer_rate(sys, self, db.messages_dsn, settings.kafka, static_cast<int64_t>(total));
   }
-  auto raw = raw_insert_rate(settings.messages.dsn, cfg.raw_rows, cfg.raw_batch);
+  auto raw = raw_insert_rate(db.messages_dsn, cfg.raw_rows, cfg.raw_batch);
   std::printf("  reference: raw batched inserts (%zu rows/transaction, one connection): %.0f "
               "rows/s\n",
               cfg.raw_batch, raw);

@@ -12,10 +12,10 @@
 #include <spdlog/spdlog.h>
 
 #include "apps/stop_signals.hpp"
-#include "gateway/admin_api.hpp"
-#include "gateway/http_server.hpp"
-#include "gateway/router.hpp"
-#include "persistence/embedded_kafka.hpp"
+#include "gateway/http/http_server.hpp"
+#include "gateway/http/router.hpp"
+#include "gateway/rest/admin.hpp"
+#include "persistence/kafka/embedded_kafka.hpp"
 
 using namespace chat;
 

@@ -13,10 +13,10 @@
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/event_consumer.hpp"
+#include "actors/streamer/event_consumer.hpp"
 #include "apps/stop_signals.hpp"
-#include "persistence/fault_points.hpp"
-#include "persistence/migrations.hpp"
+#include "persistence/db/migrations.hpp"
+#include "persistence/faults/fault_points.hpp"
 #include "protocol/type_registry.hpp"
 
 using namespace chat;
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   wait_for_stop_signal(signals);
   {
     caf::scoped_actor self{system};
-    self->request(consumer, std::chrono::seconds(5), get_atom::value)
+    self->request(consumer, std::chrono::seconds(5), stats_atom::value)
       .receive(
         [](const consumer_stats& s) {
           spdlog::info("chat-streamer: {} batches, {} records, {} handled, {} duplicates, {} dead",

@@ -17,10 +17,10 @@
 
 #include "apps/invariants.hpp"
 #include "apps/node_config.hpp"
-#include "persistence/db_connection.hpp"
-#include "persistence/message_queries.hpp"
-#include "persistence/outbox_queries.hpp"
-#include "persistence/room_queries.hpp"
+#include "persistence/db/connection.hpp"
+#include "persistence/messages/message_queries.hpp"
+#include "persistence/outbox/outbox_queries.hpp"
+#include "persistence/rooms/room_queries.hpp"
 #include "protocol/clock.hpp"
 
 using namespace chat;
@@ -36,8 +36,8 @@ int usage() {
 }
 
 std::string brokers_of(const node_config& cfg) {
-  if (!cfg.kafka_brokers.empty())
-    return cfg.kafka_brokers;
+  if (!cfg.settings.kafka.brokers.empty())
+    return cfg.settings.kafka.brokers;
   std::ifstream in{std::filesystem::path{cfg.data_dir} / "kafka.bootstrap"};
   std::string bootstrap;
   std::getline(in, bootstrap);
@@ -45,7 +45,7 @@ std::string brokers_of(const node_config& cfg) {
 }
 
 int dead_letters(const node_config& cfg) {
-  pqxx::connection conn{cfg.rooms_dsn};
+  pqxx::connection conn{cfg.settings.db.rooms_dsn};
   pqxx::read_transaction txn{conn};
   auto sagas = txn.exec("SELECT message_id, room_id, seq, attempts, reason FROM saga_dead_letters "
                         "WHERE resolved_at IS NULL ORDER BY created_at");
@@ -65,8 +65,8 @@ int dead_letters(const node_config& cfg) {
 /// Compensates the dead-lettered sagas (abort in the rooms store, delete the message) and puts
 /// dead-lettered events back into the outbox.
 int retry_dead_letters(const node_config& cfg) {
-  db_connection rooms{cfg.rooms_dsn};
-  db_connection messages{cfg.messages_dsn};
+  db_connection rooms{cfg.settings.db.rooms_dsn};
+  db_connection messages{cfg.settings.db.messages_dsn};
   int failures = 0;
   int resolved = 0;
   for (auto& letter : room_queries::dead_letters(rooms, 10000)) {
@@ -127,16 +127,17 @@ int main(int argc, char** argv) {
       return retry_dead_letters(cfg);
     if (command != "verify")
       return usage();
-    options.messages_dsn = cfg.messages_dsn;
-    options.rooms_dsn = cfg.rooms_dsn;
-    options.topic = cfg.kafka_topic;
+    options.messages_dsn = cfg.settings.db.messages_dsn;
+    options.rooms_dsn = cfg.settings.db.rooms_dsn;
+    options.topic = cfg.settings.kafka.topic;
     options.brokers = use_kafka ? brokers_of(cfg) : std::string{};
     if (use_kafka && options.brokers.empty())
       std::fprintf(stderr, "chatctl: no Kafka brokers (and no bootstrap file): topic not read\n");
     // Unfinished work older than recovery's age plus two sweeps is a violation.
-    options.max_pending_age = max_age ? *max_age
-                                      : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          cfg.recovery_pending_age + 2 * cfg.recovery_interval);
+    options.max_pending_age =
+      max_age ? *max_age
+              : std::chrono::duration_cast<std::chrono::milliseconds>(
+                  cfg.settings.recovery.pending_age + 2 * cfg.settings.recovery.interval);
     auto report = verify(options);
     std::fputs((as_json ? report.json() + "\n" : report.text()).c_str(), stdout);
     return report.ok() ? 0 : 1;

@@ -16,12 +16,12 @@
 #include "apps/node_config.hpp"
 #include "apps/stop_signals.hpp"
 #include "cluster/node.hpp"
-#include "gateway/http_server.hpp"
-#include "gateway/password_hasher.hpp"
-#include "gateway/rest_api.hpp"
-#include "gateway/websocket_server.hpp"
-#include "persistence/embedded_kafka.hpp"
-#include "persistence/migrations.hpp"
+#include "gateway/auth/password_hasher.hpp"
+#include "gateway/http/http_server.hpp"
+#include "gateway/http/websocket_server.hpp"
+#include "gateway/rest/rest_api.hpp"
+#include "persistence/db/migrations.hpp"
+#include "persistence/kafka/embedded_kafka.hpp"
 
 using namespace chat;
 
@@ -56,14 +56,15 @@ int main(int argc, char** argv) {
   if (secret == nullptr || std::strlen(secret) < 32)
     return fail("CHAT_JWT_SECRET must be set in the environment (at least 32 characters)");
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [" + cfg.node_id + "] %v");
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [" + cfg.node_id() + "] %v");
 
   try {
-    prepare_database(cfg.messages_dsn, database_kind::messages, cfg.create_databases);
-    prepare_database(cfg.rooms_dsn, database_kind::rooms, cfg.create_databases);
+    auto& db = cfg.settings.db;
+    prepare_database(db.messages_dsn, database_kind::messages, db.create_databases);
+    prepare_database(db.rooms_dsn, database_kind::rooms, db.create_databases);
     // The node listens for chat-streamer's notifications from the start, and lists them.
-    if (!cfg.streamer_dsn.empty())
-      prepare_database(cfg.streamer_dsn, database_kind::streamer, cfg.create_databases);
+    if (!db.streamer_dsn.empty())
+      prepare_database(db.streamer_dsn, database_kind::streamer, db.create_databases);
   } catch (const std::exception& e) {
     return fail(std::string{"cannot prepare the databases: "} + e.what(), 1);
   }
@@ -73,9 +74,9 @@ int main(int argc, char** argv) {
   std::filesystem::path bootstrap_file = std::filesystem::path{cfg.data_dir} / "kafka.bootstrap";
   if (cfg.embedded_kafka()) {
     try {
-      kafka =
-        std::make_unique<embedded_kafka>(static_cast<int>(cfg.kafka_mock_brokers), cfg.kafka_topic,
-                                         static_cast<int>(cfg.kafka_partitions));
+      kafka = std::make_unique<embedded_kafka>(static_cast<int>(settings.kafka.mock_brokers),
+                                               settings.kafka.topic,
+                                               static_cast<int>(settings.kafka.partitions));
       std::filesystem::create_directories(cfg.data_dir);
       std::ofstream{bootstrap_file} << kafka->bootstrap() << '\n';
     } catch (const std::exception& e) {
@@ -85,44 +86,46 @@ int main(int argc, char** argv) {
     spdlog::info("kafka bootstrap: {} (embedded; written to {})", kafka->bootstrap(),
                  bootstrap_file.string());
   } else {
-    spdlog::info("kafka bootstrap: {}", cfg.kafka_brokers);
+    spdlog::info("kafka bootstrap: {}", settings.kafka.brokers);
   }
 
   caf::actor_system sys{cfg};
   auto actors = start_node(sys, settings);
-  if (cfg.cluster_port != 0) {
+  auto& self_info = settings.cluster.self;
+  if (self_info.cluster_port != 0) {
     // Peers reach this node through its root (the cluster directory).
     auto published = sys.middleman().publish(caf::actor_cast<node_root_actor>(actors.directory),
-                                             cfg.cluster_port, cfg.cluster_host.c_str(), true);
+                                             self_info.cluster_port, self_info.host.c_str(), true);
     if (!published) {
       stop_node(actors);
-      return fail("cannot publish the cluster root on " + cfg.cluster_host + ":" +
-                    std::to_string(cfg.cluster_port) + ": " + sys.render(published.error()),
+      return fail("cannot publish the cluster root on " + self_info.host + ":" +
+                    std::to_string(self_info.cluster_port) + ": " + sys.render(published.error()),
                   1);
     }
-    spdlog::info("cluster root on {}:{}, seeds: {}", cfg.cluster_host, *published,
-                 cfg.cluster_seeds.size());
+    spdlog::info("cluster root on {}:{}, seeds: {}", self_info.host, *published,
+                 settings.cluster.seeds.size());
   }
   auto context = std::make_shared<gateway_context>();
   context->sys = &sys;
-  context->node_id = cfg.node_id;
-  context->settings = cfg.gateway();
+  context->node_id = cfg.node_id();
+  context->settings = cfg.gateway;
   context->directory = actors.directory;
   context->cluster = actors.directory;
   context->fanout = actors.fanout;
   context->messages = actors.messages;
-  context->rooms = actors.rooms;
+  context->commits = actors.commits;
+  context->membership = actors.membership;
   context->users = actors.users;
   context->notifications = actors.notifications;
-  context->hasher = spawn_password_hasher(sys, cfg.auth_hash_workers);
+  context->hasher = spawn_password_hasher(sys, cfg.auth.hash_workers);
   context->tokens = std::make_shared<token_service>(
-    secret, std::chrono::duration_cast<std::chrono::seconds>(cfg.auth_access_ttl),
-    std::chrono::duration_cast<std::chrono::seconds>(cfg.auth_refresh_ttl));
+    secret, std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.access_ttl),
+    std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.refresh_ttl));
   context->limiter = std::make_shared<rate_limiter>(context->settings.send_rate);
   cfg.arm_faults();
   if (cfg.faults_enabled)
     spdlog::warn("fault injection is enabled (/admin/faults)");
-  http_server server{cfg.http(),
+  http_server server{cfg.http,
                      make_rest_api(context, admin_context{cfg.faults_enabled, kafka.get()}),
                      std::make_shared<websocket_server>(context)};
   try {
@@ -131,8 +134,8 @@ int main(int argc, char** argv) {
     stop_node(actors);
     return fail(e.what(), 1);
   }
-  spdlog::info("chatd {} serving on http://{}:{} (Ctrl-C stops it)", cfg.node_id, cfg.http_address,
-               server.port());
+  spdlog::info("chatd {} serving on http://{}:{} (Ctrl-C stops it)", cfg.node_id(),
+               cfg.http.address, server.port());
 
   auto received = wait_for_stop_signal(signals);
   spdlog::info("{} received, shutting down", strsignal(received));

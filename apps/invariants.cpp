@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "persistence/kafka_reader.hpp"
+#include "persistence/kafka/kafka_reader.hpp"
 
 namespace chat {
 

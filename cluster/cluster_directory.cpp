@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <memory>
 
+#include <caf/config_option_adder.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
+#include <caf/make_config_option.hpp>
 #include <caf/system_messages.hpp>
 #include <spdlog/spdlog.h>
 
@@ -20,6 +22,35 @@ std::vector<std::string> cluster_directory_state::live_members() const {
   for (auto& [id, peer] : peers)
     result.push_back(id);
   return result;
+}
+
+void cluster_settings::add_options(caf::config_option_set& options) {
+  caf::config_option_adder{options, "cluster"}
+    .add(self.cluster_port, "port", "port of the node's published root (0: a single node)")
+    .add(self.host, "host", "address the root listens on and peers reach it at")
+    .add(seeds, "seeds", "roots to connect to at start-up, as \"host:port\"")
+    .add(heartbeat, "heartbeat", "interval of membership heartbeats")
+    .add(lease, "lease", "how long a heartbeat keeps a node in the membership table")
+    .add(request_timeout, "request-timeout", "bound of the requests to peers")
+    .add(handoff_timeout, "handoff-timeout",
+         "how long a room's new home waits for the old one to release it");
+}
+
+std::string cluster_settings::check() const {
+  if (self.cluster_port != 0 && self.host.empty())
+    return "cluster.host is missing";
+  if (heartbeat < std::chrono::milliseconds(10) || lease < heartbeat * 3)
+    return "cluster.heartbeat must be at least 10ms and cluster.lease three heartbeats at least";
+  if (handoff_timeout < std::chrono::milliseconds(10) ||
+      request_timeout < std::chrono::milliseconds(10))
+    return "cluster.handoff-timeout and cluster.request-timeout must be at least 10ms";
+  for (auto& seed : seeds) {
+    std::string host;
+    uint16_t port = 0;
+    if (!parse_endpoint(seed, host, port))
+      return "cluster.seeds: '" + seed + "' is not host:port";
+  }
+  return {};
 }
 
 bool parse_endpoint(const std::string& text, std::string& host, uint16_t& port) {
@@ -55,7 +86,7 @@ void members_changed(directory_ptr self) {
   spdlog::info("cluster: members {}", names);
   self->send(st.fanout, peers_atom::value, std::move(fanouts));
   // Rooms that belong to another node now leave once their sagas in flight ended.
-  self->request(st.manager, st.settings.request_timeout, list_atom::value)
+  self->request(st.manager, st.settings.request_timeout, rooms_atom::value)
     .then(
       [self](std::vector<int64_t>& active) {
         auto& st = self->state;
@@ -165,7 +196,7 @@ void activate_now(directory_ptr self, int64_t room_id) {
   auto waiting = std::move(st.activating[room_id]);
   st.activating.erase(room_id);
   st.released.insert(room_id);
-  self->request(st.manager, st.settings.request_timeout, get_atom::value, room_id)
+  self->request(st.manager, st.settings.request_timeout, lookup_atom::value, room_id)
     .then(
       [waiting](room_actor& room) mutable {
         for (auto& promise : waiting)
@@ -348,7 +379,7 @@ cluster_directory(cluster_directory_actor::stateful_pointer<cluster_directory_st
   if (st.settings.self.cluster_port != 0)
     self->send(self, tick_atom::value);
   return {
-    [=](get_atom, int64_t room_id) -> caf::result<room_actor> {
+    [=](lookup_atom, int64_t room_id) -> caf::result<room_actor> {
       auto promise = self->make_response_promise<room_actor>();
       route(self, room_id, promise, 2);
       return promise;

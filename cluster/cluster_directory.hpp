@@ -18,15 +18,22 @@
 #include <utility>
 #include <vector>
 
-#include "persistence/cluster_queries.hpp"
-#include "protocol/interfaces.hpp"
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "persistence/cluster/cluster_queries.hpp"
+#include "persistence/db/job.hpp"
+#include "protocol/interfaces/cluster.hpp"
+#include "protocol/interfaces/room.hpp"
+#include "protocol/types/cluster.hpp"
 
 namespace chat {
 
 struct cluster_settings {
   /// This node as its peers reach it; cluster_port 0: the node is not published (a cluster of
   /// one, with no membership table row).
-  node_info self;
+  node_info self{"", "127.0.0.1", 0, 0};
   /// Roots to connect to at start-up ("host:port").
   std::vector<std::string> seeds;
   /// Heartbeat (lease renewal, table read, connection attempts) interval.
@@ -34,10 +41,17 @@ struct cluster_settings {
   /// How long a heartbeat keeps a node in the membership table's live set.
   caf::timespan lease = std::chrono::seconds(5);
   /// Bound of the requests to peers (connect, hello, activate).
-  caf::timespan request_timeout = std::chrono::seconds(5);
+  caf::timespan request_timeout = std::chrono::seconds(10);
   /// How long a new home waits for the other nodes to release a room before it claims it
   /// anyway (the owner epoch then fences the old owner).
   caf::timespan handoff_timeout = std::chrono::seconds(5);
+
+  /// [cluster]: the port, host, seeds and timing (self.id and self.http_port come from
+  /// [node] and [http]).
+  void add_options(caf::config_option_set& options);
+
+  /// "" or what is wrong.
+  std::string check() const;
 };
 
 struct cluster_directory_state {

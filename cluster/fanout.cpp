@@ -3,13 +3,31 @@
 #include <algorithm>
 #include <memory>
 
+#include <caf/config_option_adder.hpp>
+#include <caf/make_config_option.hpp>
 #include <caf/system_messages.hpp>
 #include <spdlog/spdlog.h>
 
+#include "protocol/codec/message_json.hpp"
 #include "protocol/errors.hpp"
-#include "protocol/json_codec.hpp"
+#include "protocol/types/message.hpp"
+#include "protocol/types/room.hpp"
+#include "protocol/types/streamer.hpp"
 
 namespace chat {
+
+void fanout_settings::add_options(caf::config_option_set& options) {
+  caf::config_option_adder{options, "fanout"}
+    .add(request_timeout, "request-timeout",
+         "bound of the fan-out's requests to rooms, the directory and the messages store")
+    .add(gap_page, "gap-page", "messages per page when a gap after a room move is filled");
+}
+
+std::string fanout_settings::check() const {
+  if (request_timeout <= caf::timespan{0} || gap_page == 0)
+    return "fanout.request-timeout and fanout.gap-page must be positive";
+  return {};
+}
 
 bool fanout_state::room_entry::empty() const {
   for (auto& [topic, connections] : subscribers)
@@ -21,9 +39,6 @@ bool fanout_state::room_entry::empty() const {
 namespace {
 
 using fanout_ptr = fanout_actor::stateful_pointer<fanout_state>;
-
-constexpr auto request_timeout = std::chrono::seconds(15);
-constexpr int32_t gap_page = 500;
 
 /// Hands one event to the local subscribers of its topic (the body shared by all).
 void hand_out(fanout_ptr self, fanout_state::room_entry& entry, room_broadcast& event) {
@@ -62,8 +77,9 @@ void fill_gap(fanout_ptr self, int64_t room_id, int64_t until) {
       deliver_message(self, entry, std::move(event));
     return;
   }
-  history_query query{room_id, entry.last_seq, until + 1, gap_page, false};
-  self->request(st.messages, request_timeout, history_atom::value, query)
+  history_query query{room_id, entry.last_seq, until + 1,
+                      static_cast<int32_t>(st.settings.gap_page), false};
+  self->request(st.messages, st.settings.request_timeout, history_atom::value, query)
     .then(
       [self, room_id, until](history_page& page) {
         auto i = self->state.rooms.find(room_id);
@@ -112,7 +128,7 @@ void subscribe_room(fanout_ptr self, int64_t room_id) {
   entry.subscribing = true;
   self->monitor(entry.room);
   self
-    ->request(entry.room, request_timeout, subscribe_atom::value,
+    ->request(entry.room, st.settings.request_timeout, subscribe_atom::value,
               caf::actor_cast<subscriber_actor>(self))
     .then(
       [self, room_id](int64_t delivered) {
@@ -153,7 +169,7 @@ void room_down(fanout_ptr self, int64_t room_id) {
     return;
   }
   i->second.subscribing = true;
-  self->request(st.directory, request_timeout, get_atom::value, room_id)
+  self->request(st.directory, st.settings.request_timeout, lookup_atom::value, room_id)
     .then(
       [self, room_id](room_actor& successor) {
         auto i = self->state.rooms.find(room_id);
@@ -197,9 +213,20 @@ void deliver_update(fanout_ptr self, const room_update& update) {
         self->send(connection, update);
 }
 
+/// Hands a user queue delivery to the local sessions of its users.
+void deliver_to_users(fanout_ptr self, const user_delivery& delivery) {
+  auto& st = self->state;
+  for (auto user : delivery.users)
+    if (auto i = st.sessions.find(user); i != st.sessions.end())
+      for (auto& connection : i->second)
+        self->send(connection, delivery);
+}
+
 } // namespace
 
-fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> self) {
+fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> self,
+                                   fanout_settings settings) {
+  self->state.settings = settings;
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     for (auto& [room_id, entry] : st.rooms)
@@ -230,6 +257,12 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
       deliver_update(self, update);
     },
     [=](forward_atom, const room_update& update) { deliver_update(self, update); },
+    [=](const user_delivery& delivery) {
+      for (auto& peer : self->state.peers)
+        self->send(peer, forward_atom::value, delivery);
+      deliver_to_users(self, delivery);
+    },
+    [=](forward_atom, const user_delivery& delivery) { deliver_to_users(self, delivery); },
     [=](const mention_notification& notification) {
       auto& st = self->state;
       if (auto i = st.sessions.find(notification.user_id); i != st.sessions.end())
@@ -240,7 +273,7 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
         connection_actor& connection) -> caf::result<int64_t> {
       auto promise = self->make_response_promise<int64_t>();
       // Only members may subscribe: the room knows its members.
-      self->request(room, request_timeout, members_atom::value, user)
+      self->request(room, self->state.settings.request_timeout, is_member_atom::value, user)
         .then(
           [self, room_id, room, topic, user, connection, promise](bool member) mutable {
             if (!member) {
@@ -275,7 +308,7 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
         st.rooms.erase(i);
       }
     },
-    [=](leave_atom, int64_t room_id, const std::vector<int64_t>& users) {
+    [=](left_atom, int64_t room_id, const std::vector<int64_t>& users) {
       auto& st = self->state;
       auto i = st.rooms.find(room_id);
       if (i == st.rooms.end())
@@ -290,14 +323,14 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
         st.rooms.erase(i);
       }
     },
-    [=](join_atom, int64_t user, connection_actor& connection) {
+    [=](session_atom, int64_t user, connection_actor& connection) {
       auto& list = self->state.sessions[user];
       if (std::find(list.begin(), list.end(), connection) == list.end()) {
         list.push_back(connection);
         self->monitor(connection);
       }
     },
-    [=](leave_atom, int64_t user, const connection_actor& connection) {
+    [=](session_end_atom, int64_t user, const connection_actor& connection) {
       auto& st = self->state;
       if (auto i = st.sessions.find(user); i != st.sessions.end()) {
         auto& list = i->second;
@@ -306,7 +339,7 @@ fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> 
           st.sessions.erase(i);
       }
     },
-    [=](count_atom) {
+    [=](sessions_atom) {
       int64_t result = 0;
       for (auto& [user, list] : self->state.sessions)
         result += static_cast<int64_t>(list.size());

@@ -5,14 +5,38 @@
 // one and fills the gap from the messages store).
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "protocol/interfaces.hpp"
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "protocol/interfaces/cluster.hpp"
+#include "protocol/interfaces/gateway.hpp"
+#include "protocol/interfaces/room.hpp"
+#include "protocol/interfaces/stores.hpp"
+#include "protocol/types/delivery.hpp"
 
 namespace chat {
+
+/// [fanout] in config/chatd.ini.
+struct fanout_settings {
+  /// Bound of the fan-out's requests to rooms, the directory and the messages store.
+  caf::timespan request_timeout = std::chrono::seconds(15);
+  /// Messages per page when a gap is filled from the store (a room actor was replaced).
+  size_t gap_page = 500;
+
+  void add_options(caf::config_option_set& options);
+
+  /// "" or what is wrong.
+  std::string check() const;
+};
 
 struct fanout_state {
   static inline const char* name = "fanout";
@@ -46,6 +70,7 @@ struct fanout_state {
     bool empty() const;
   };
 
+  fanout_settings settings;
   room_directory_actor directory;
   message_store_actor messages;
   std::unordered_map<int64_t, room_entry> rooms;
@@ -55,6 +80,7 @@ struct fanout_state {
   std::unordered_map<int64_t, std::vector<connection_actor>> sessions;
 };
 
-fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> self);
+fanout_actor::behavior_type fanout(fanout_actor::stateful_pointer<fanout_state> self,
+                                   fanout_settings settings);
 
 } // namespace chat

@@ -5,36 +5,43 @@
 #include <string>
 
 #include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
-#include "actors/settings.hpp"
+#include "actors/background/outbox_relay.hpp"
+#include "actors/background/recovery_sweeper.hpp"
+#include "actors/room/room_settings.hpp"
 #include "cluster/cluster_directory.hpp"
-#include "persistence/kafka_client.hpp"
-#include "persistence/message_store.hpp"
-#include "protocol/interfaces.hpp"
+#include "cluster/fanout.hpp"
+#include "persistence/db/job.hpp"
+#include "persistence/db/store_settings.hpp"
+#include "persistence/kafka/kafka_client.hpp"
+#include "protocol/interfaces/background.hpp"
+#include "protocol/interfaces/cluster.hpp"
+#include "protocol/interfaces/room.hpp"
+#include "protocol/interfaces/stores.hpp"
 
 namespace chat {
 
+/// The settings of a node's components (the sections of config/chatd.ini they own).
 struct node_settings {
+  /// [node] id: the owner of the rooms this node activates.
   std::string node_id = "node-1";
-  store_settings messages;
-  store_settings rooms;
+  database_settings db;
   room_settings room;
   relay_settings relay;
   recovery_settings recovery;
   kafka_settings kafka;
+  fanout_settings fanout;
+  cluster_settings cluster;
   /// Run the outbox relay (off for benchmarks of the database alone).
   bool relay_enabled = true;
-  /// chat-streamer's store: its mention notifications are pushed to sessions and listed by
-  /// REST. Empty: no notifications.
-  std::string streamer_dsn;
-  /// The node's place in the cluster (its id is node_id).
-  cluster_settings cluster;
 };
 
 /// The running actors of a node.
 struct node_actors {
   message_store_actor messages;
-  room_store_actor rooms;
+  commit_store_actor commits;
+  membership_store_actor membership;
   user_store_actor users;
   fanout_actor fanout;
   room_manager_actor room_manager;
@@ -42,7 +49,7 @@ struct node_actors {
   /// node has a cluster port).
   cluster_directory_actor directory;
   /// The membership table's connection (published nodes only).
-  db_worker_actor membership_db;
+  db_worker_actor cluster_db;
   outbox_relay_actor relay;
   recovery_sweeper_actor sweeper;
   /// With a streamer store only.
@@ -50,7 +57,7 @@ struct node_actors {
   notification_listener_actor mention_listener;
 };
 
-/// Spawns the actors of a node. The node settings' ids are copied into each component.
+/// Spawns the actors of a node. The node's id is copied into each component.
 node_actors start_node(caf::actor_system& sys, node_settings settings);
 
 /// Sends every actor of the node an exit message (the actor system then waits for them).

@@ -1,78 +1,160 @@
-// All atoms of the system, in one place (CAF 0.17: at most 10 characters each).
+// All atoms of the system, in one place (CAF 0.17: at most 10 characters each). Each atom has
+// one meaning: the same atom in two interfaces asks the same question of both.
 #pragma once
 
 #include <caf/atom.hpp>
 
 namespace chat {
 
-// -- persistence ------------------------------------------------------------------------------
+// -- persistence workers ----------------------------------------------------------------------
+/// Run a blocking job on a worker's connection.
 using run_atom = caf::atom_constant<caf::atom("run")>;
-using insert_atom = caf::atom_constant<caf::atom("insert")>;
-using finalize_atom = caf::atom_constant<caf::atom("finalize")>;
-using delete_atom = caf::atom_constant<caf::atom("delete")>;
-using mark_atom = caf::atom_constant<caf::atom("mark")>;
-using history_atom = caf::atom_constant<caf::atom("history")>;
-using find_atom = caf::atom_constant<caf::atom("find")>;
-using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
-using pending_atom = caf::atom_constant<caf::atom("pending")>;
-using claim_atom = caf::atom_constant<caf::atom("claim")>;
-using commit_atom = caf::atom_constant<caf::atom("commit")>;
-using resolve_atom = caf::atom_constant<caf::atom("resolve")>;
-using dead_atom = caf::atom_constant<caf::atom("dead")>;
-using published_atom = caf::atom_constant<caf::atom("published")>;
-using failed_atom = caf::atom_constant<caf::atom("failed")>;
-using publish_atom = caf::atom_constant<caf::atom("publish")>;
-using listen_atom = caf::atom_constant<caf::atom("listen")>;
-using count_atom = caf::atom_constant<caf::atom("count")>;
+/// Does the database answer?
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
 
-// -- users and rooms (REST) -------------------------------------------------------------------
-using user_atom = caf::atom_constant<caf::atom("user")>;
-using signup_atom = caf::atom_constant<caf::atom("signup")>;
-using create_atom = caf::atom_constant<caf::atom("create")>;
-using list_atom = caf::atom_constant<caf::atom("list")>;
-using get_atom = caf::atom_constant<caf::atom("get")>;
-using join_atom = caf::atom_constant<caf::atom("join")>;
-using leave_atom = caf::atom_constant<caf::atom("leave")>;
-using read_atom = caf::atom_constant<caf::atom("read")>;
+// -- the messages store -----------------------------------------------------------------------
+/// Saga step 1: store a message marked pending.
+using insert_atom = caf::atom_constant<caf::atom("insert")>;
+/// Saga step 3: drop a message's pending mark.
+using finalize_atom = caf::atom_constant<caf::atom("finalize")>;
+/// Compensation of step 1: delete a stored message.
+using delete_atom = caf::atom_constant<caf::atom("delete")>;
+/// Mark a pending message compensating (recovery must never finish it forward).
+using mark_atom = caf::atom_constant<caf::atom("mark")>;
+/// A page of a room's committed messages.
+using history_atom = caf::atom_constant<caf::atom("history")>;
+/// The messages of a sender with a tempId.
+using find_atom = caf::atom_constant<caf::atom("find")>;
+/// What a room needs from the messages store to activate.
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
+/// Messages left pending longer than an age (recovery).
+using pending_atom = caf::atom_constant<caf::atom("pending")>;
+
+// -- the commit store (rooms database, the saga's hot path) -----------------------------------
+/// Take ownership of a room under a new owner epoch.
+using claim_atom = caf::atom_constant<caf::atom("claim")>;
+/// Saga step 2: a message's room commit (metadata and outbox events).
+using commit_atom = caf::atom_constant<caf::atom("commit")>;
+/// Decide a message under its room's row lock (keep or abort its commit).
+using resolve_atom = caf::atom_constant<caf::atom("resolve")>;
+/// Record a saga whose compensation failed.
+using dead_atom = caf::atom_constant<caf::atom("dead")>;
+/// List the unresolved saga dead letters.
+using dead_list_atom = caf::atom_constant<caf::atom("deadlist")>;
+/// Mark a saga dead letter resolved.
+using dead_done_atom = caf::atom_constant<caf::atom("deaddone")>;
+/// A room's member list (with read positions).
 using members_atom = caf::atom_constant<caf::atom("members")>;
+/// A room's stored metadata.
+using metadata_atom = caf::atom_constant<caf::atom("metadata")>;
+/// The outbox's backlog and dead events.
+using backlog_atom = caf::atom_constant<caf::atom("backlog")>;
+
+// -- the membership store (rooms database, REST queries) --------------------------------------
+/// Create a room with its creator as a member.
+using create_atom = caf::atom_constant<caf::atom("create")>;
+/// The rooms of a user, most recent activity first.
+using rooms_of_atom = caf::atom_constant<caf::atom("roomsof")>;
+/// A room as one member sees it.
+using view_atom = caf::atom_constant<caf::atom("view")>;
+/// Add members to a room.
+using add_members_atom = caf::atom_constant<caf::atom("addmembers")>;
+/// Remove a member from a room.
+using remove_member_atom = caf::atom_constant<caf::atom("rmmember")>;
+/// Move a member's read position forward.
+using mark_read_atom = caf::atom_constant<caf::atom("markread")>;
+
+// -- users and passwords ----------------------------------------------------------------------
+using signup_atom = caf::atom_constant<caf::atom("signup")>;
+/// A user's credentials by name.
 using login_atom = caf::atom_constant<caf::atom("login")>;
+/// A user by id.
+using user_atom = caf::atom_constant<caf::atom("user")>;
 using hash_atom = caf::atom_constant<caf::atom("hash")>;
 using verify_atom = caf::atom_constant<caf::atom("verify")>;
+/// A user's newest mention notifications.
+using mentions_atom = caf::atom_constant<caf::atom("mentions")>;
 
 // -- rooms and sagas --------------------------------------------------------------------------
+/// Admit a message to a room.
 using send_atom = caf::atom_constant<caf::atom("send")>;
+/// Compensation of step 2, through the room.
 using abort_atom = caf::atom_constant<caf::atom("abort")>;
+/// A saga ended (its outcome for the room).
 using resolved_atom = caf::atom_constant<caf::atom("resolved")>;
+/// Subscribe to a room's events.
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+/// End a subscription to a room's events.
 using unsubscribe_atom = caf::atom_constant<caf::atom("unsubscr")>;
-using idle_atom = caf::atom_constant<caf::atom("idle")>;
-using retry_atom = caf::atom_constant<caf::atom("retry")>;
-using step_atom = caf::atom_constant<caf::atom("step")>;
+/// Reload a room's member list from the store.
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+/// Is a user a member of the room?
+using is_member_atom = caf::atom_constant<caf::atom("ismember")>;
+/// A member's read position moved.
+using read_atom = caf::atom_constant<caf::atom("read")>;
+/// A member started or stopped typing.
 using typing_atom = caf::atom_constant<caf::atom("typing")>;
-using active_atom = caf::atom_constant<caf::atom("active")>;
+/// A session of a member opened or closed (presence).
+using presence_atom = caf::atom_constant<caf::atom("presence")>;
+/// Ask the store again about a saga that ended undecided.
 using recheck_atom = caf::atom_constant<caf::atom("recheck")>;
-
-// -- gateway ------------------------------------------------------------------------------------
-using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
-using closed_atom = caf::atom_constant<caf::atom("closed")>;
-using overflow_atom = caf::atom_constant<caf::atom("overflow")>;
-using resume_atom = caf::atom_constant<caf::atom("resume")>;
-
-// -- cluster ------------------------------------------------------------------------------------
-using hello_atom = caf::atom_constant<caf::atom("hello")>;
-using activate_atom = caf::atom_constant<caf::atom("activate")>;
+/// Retry a compensation step after its backoff.
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+/// Passivation: the room's idle timer, and the room asking its manager to forget it.
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
+/// Hand a room off to its new home (stop once its sagas ended).
 using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
+/// Users left a room: their subscriptions to it end.
+using left_atom = caf::atom_constant<caf::atom("left")>;
+/// Find (and activate if needed) a room's actor.
+using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
+/// The ids of the rooms active on a node.
+using rooms_atom = caf::atom_constant<caf::atom("rooms")>;
+/// How many rooms are active on a node.
+using count_atom = caf::atom_constant<caf::atom("count")>;
+
+// -- gateway ----------------------------------------------------------------------------------
+/// Bytes received from a client's socket.
+using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
+/// A client's socket closed.
+using closed_atom = caf::atom_constant<caf::atom("closed")>;
+/// A client's outbound queue overflowed.
+using overflow_atom = caf::atom_constant<caf::atom("overflow")>;
+/// Continue a paused since-seq replay.
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+/// A user's session opened on a node.
+using session_atom = caf::atom_constant<caf::atom("session")>;
+/// A user's session closed.
+using session_end_atom = caf::atom_constant<caf::atom("sessionend")>;
+/// How many sessions a node holds.
+using sessions_atom = caf::atom_constant<caf::atom("sessions")>;
+
+// -- cluster ----------------------------------------------------------------------------------
+/// Two nodes introduce themselves.
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
+/// Activate a room on this node (its home).
+using activate_atom = caf::atom_constant<caf::atom("activate")>;
+/// The cluster as a node sees it.
 using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
+/// The fan-outs of the other live nodes.
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
+/// Something a peer's fan-out forwarded (delivered to local sessions only).
 using forward_atom = caf::atom_constant<caf::atom("forward")>;
 
 // -- background work --------------------------------------------------------------------------
+/// A periodic timer of the receiving actor fired.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+/// New outbox rows were committed (NOTIFY).
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
+/// Run one recovery sweep now.
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+/// Read an actor's counters.
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+/// Consume one batch of events.
 using consume_atom = caf::atom_constant<caf::atom("consume")>;
-using ping_atom = caf::atom_constant<caf::atom("ping")>;
-using done_atom = caf::atom_constant<caf::atom("done")>;
+/// Run one outbox publication cycle.
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
+/// Wait for the next PostgreSQL notification.
+using listen_atom = caf::atom_constant<caf::atom("listen")>;
 
 } // namespace chat

@@ -40,6 +40,18 @@ const char* to_string(chat_errc x) {
     return "unauthorized";
   case chat_errc::internal:
     return "internal";
+  case chat_errc::forbidden:
+    return "forbidden";
+  case chat_errc::too_large:
+    return "too_large";
+  case chat_errc::method_not_allowed:
+    return "method_not_allowed";
+  case chat_errc::unknown_destination:
+    return "unknown_destination";
+  case chat_errc::temp_id_reused:
+    return "temp_id_reused";
+  case chat_errc::faults_disabled:
+    return "faults_disabled";
   }
   return "unknown";
 }
@@ -78,6 +90,18 @@ const char* wire_code(chat_errc x) {
     return "UNAUTHORIZED";
   case chat_errc::internal:
     return "INTERNAL";
+  case chat_errc::forbidden:
+    return "FORBIDDEN";
+  case chat_errc::too_large:
+    return "PAYLOAD_TOO_LARGE";
+  case chat_errc::method_not_allowed:
+    return "METHOD_NOT_ALLOWED";
+  case chat_errc::unknown_destination:
+    return "UNKNOWN_DESTINATION";
+  case chat_errc::temp_id_reused:
+    return "TEMP_ID_REUSED";
+  case chat_errc::faults_disabled:
+    return "FAULTS_DISABLED";
   }
   return "INTERNAL";
 }

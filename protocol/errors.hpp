@@ -41,6 +41,18 @@ enum class chat_errc : uint8_t {
   unauthorized,
   /// Something went wrong that is not the caller's fault.
   internal,
+  /// The caller may not do this (e.g. not the room's OWNER or ADMIN).
+  forbidden,
+  /// A request body or field larger than allowed.
+  too_large,
+  /// A known path asked with another method.
+  method_not_allowed,
+  /// A STOMP destination the server does not know.
+  unknown_destination,
+  /// A tempId that its sender already used with another room or content.
+  temp_id_reused,
+  /// Fault injection is off on this node.
+  faults_disabled,
 };
 
 const char* to_string(chat_errc x);

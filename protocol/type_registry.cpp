@@ -1,9 +1,23 @@
 #include "protocol/type_registry.hpp"
 
 #include <caf/actor_system_config.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "protocol/errors.hpp"
-#include "protocol/interfaces.hpp"
+#include "protocol/interfaces/background.hpp"
+#include "protocol/interfaces/cluster.hpp"
+#include "protocol/interfaces/delivery.hpp"
+#include "protocol/interfaces/gateway.hpp"
+#include "protocol/interfaces/room.hpp"
+#include "protocol/interfaces/stores.hpp"
+#include "protocol/types/cluster.hpp"
+#include "protocol/types/delivery.hpp"
+#include "protocol/types/message.hpp"
+#include "protocol/types/outbox.hpp"
+#include "protocol/types/room.hpp"
+#include "protocol/types/saga.hpp"
+#include "protocol/types/streamer.hpp"
+#include "protocol/types/user.hpp"
 
 namespace chat {
 
@@ -29,6 +43,7 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<member_unread>("chat::member_unread");
   cfg.add_message_type<std::vector<member_unread>>("std::vector<chat::member_unread>");
   cfg.add_message_type<room_update>("chat::room_update");
+  cfg.add_message_type<user_delivery>("chat::user_delivery");
   cfg.add_message_type<user_credentials>("chat::user_credentials");
   cfg.add_message_type<status_event>("chat::status_event");
   cfg.add_message_type<saga_outcome>("chat::saga_outcome");

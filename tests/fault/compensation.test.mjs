@@ -2,22 +2,14 @@
 // compensation itself fails (dead letters, retried by chatctl to a clean state). A failed
 // message leaves no trace.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { chatctl, fault, faultStats, metric } from '../e2e/lib/harness.mjs';
 import {
-  assertDelivered, assertHolds, runLoad, settle, setupLoad, startFaultNode, summary, verify,
+  assertDelivered, assertHolds, runLoad, settle, setupLoad, useFaultNode, summary, verify,
 } from './load.mjs';
 
-let node;
-
-before(async () => {
-  node = await startFaultNode();
-});
-
-after(async () => {
-  await node?.stop();
-});
+const node = useFaultNode();
 
 async function fired(point) {
   return (await faultStats(node))[point].fired;

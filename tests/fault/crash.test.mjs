@@ -3,22 +3,14 @@
 // fails or goes to recovery, the crashed worker is replaced, the node keeps serving, and
 // whatever a client was told holds in the stores and on the Kafka topic.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { fault, faultStats } from '../e2e/lib/harness.mjs';
 import {
-  assertDelivered, assertHolds, runLoad, settle, setupLoad, startFaultNode, summary, verifyWithin,
+  assertDelivered, assertHolds, runLoad, settle, setupLoad, useFaultNode, summary, verifyWithin,
 } from './load.mjs';
 
-let node;
-
-before(async () => {
-  node = await startFaultNode();
-});
-
-after(async () => {
-  await node?.stop();
-});
+const node = useFaultNode();
 
 const points = ['message.insert', 'room.commit', 'message.finalize', 'outbox.claim', 'kafka.produce'];
 

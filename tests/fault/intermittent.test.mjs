@@ -1,20 +1,12 @@
 // Every fault point fails intermittently (one hit in ten; the relay's points, which are hit
 // once per batch, on two hits in a row) under a concurrent load of real clients. Whatever a client was told must be true in the stores and on the Kafka topic.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { fault, faultStats } from '../e2e/lib/harness.mjs';
-import { assertDelivered, assertHolds, runLoad, settle, setupLoad, startFaultNode, summary, verifyWithin } from './load.mjs';
+import { assertDelivered, assertHolds, runLoad, settle, setupLoad, useFaultNode, summary, verifyWithin } from './load.mjs';
 
-let node;
-
-before(async () => {
-  node = await startFaultNode();
-});
-
-after(async () => {
-  await node?.stop();
-});
+const node = useFaultNode();
 
 // The saga points fail some messages (compensated, told FAILED); the relay points only delay
 // publication (retried, every message SAVED).

@@ -2,22 +2,14 @@
 // (the outbox is written in the room commit), the outbox backlog grows, then drains, and the
 // topic ends up with exactly one event per committed message (by eventId), none missing.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { kafkaControl, metric, sleep } from '../e2e/lib/harness.mjs';
 import {
-  assertDelivered, assertHolds, runLoad, settle, setupLoad, startFaultNode, summary, verifyWithin,
+  assertDelivered, assertHolds, runLoad, settle, setupLoad, useFaultNode, summary, verifyWithin,
 } from './load.mjs';
 
-let node;
-
-before(async () => {
-  node = await startFaultNode();
-});
-
-after(async () => {
-  await node?.stop();
-});
+const node = useFaultNode();
 
 /// Samples the outbox backlog every 100 ms until stopped; returns the largest value seen.
 function sampleBacklog() {

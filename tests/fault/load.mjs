@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after } from 'node:test';
+import { after, before } from 'node:test';
 
 import { Client, WebSocket, chatctl, metric, newUser, rest, sleep, startChatd, waitFor } from '../e2e/lib/harness.mjs';
 
@@ -30,6 +30,25 @@ export const faultOptions = [
 /// A chatd node with fault injection enabled.
 export function startFaultNode(args = [], options = {}) {
   return startChatd([...faultOptions, ...args], options);
+}
+
+/// The preamble of a fault suite: one fault node for the whole file, started before its
+/// scenarios and stopped after them. Returns the node (usable once the scenarios run).
+export function useFaultNode(args = [], options = {}) {
+  let node;
+  before(async () => {
+    node = await startFaultNode(args, options);
+  });
+  after(async () => {
+    await node?.stop();
+  });
+  return new Proxy({}, {
+    get(_, key) {
+      if (!node) throw new Error('the fault node is not started yet');
+      const value = node[key];
+      return typeof value === 'function' ? value.bind(node) : value;
+    },
+  });
 }
 
 // Every client of the file's scenarios, closed at its end even when a scenario failed midway

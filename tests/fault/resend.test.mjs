@@ -3,22 +3,14 @@
 // were answered, as a client that lost the answer would. Each tempId is stored once, and a
 // re-send of a SAVED message is answered with the same persistedId and seq.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { waitFor } from '../e2e/lib/harness.mjs';
 import {
-  assertDelivered, assertHolds, runLoad, settle, setupLoad, startFaultNode, summary, verifyWithin,
+  assertDelivered, assertHolds, runLoad, settle, setupLoad, useFaultNode, summary, verifyWithin,
 } from './load.mjs';
 
-let node;
-
-before(async () => {
-  node = await startFaultNode();
-});
-
-after(async () => {
-  await node?.stop();
-});
+const node = useFaultNode();
 
 test('clients re-sending the same tempIds after disconnects', async () => {
   const load = await setupLoad(node, { users: 4, rooms: 2 });

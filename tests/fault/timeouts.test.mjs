@@ -3,11 +3,11 @@
 // (the forward steps, the compensation attempts and the dead letter, each with its timeout),
 // long before the hung operation returns. Then the late effect lands and recovery cleans up.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { fault, faultStats } from '../e2e/lib/harness.mjs';
 import {
-  assertDelivered, assertHolds, runLoad, settle, setupLoad, startFaultNode, summary, verifyWithin,
+  assertDelivered, assertHolds, runLoad, settle, setupLoad, useFaultNode, summary, verifyWithin,
 } from './load.mjs';
 
 const step = 300;
@@ -20,10 +20,7 @@ const hang = 8000;
 // letter and the compensating mark: every wait is one step timeout at most.
 const sagaBound = 3 * step + 2 * step + 2 * attempts * step + 2 * (attempts - 1) * backoff + 2 * step;
 
-let node;
-
-before(async () => {
-  node = await startFaultNode([
+const node = useFaultNode([
     `--saga.step-timeout=${step}ms`,
     `--saga.compensation-attempts=${attempts}`,
     `--saga.compensation-backoff=${backoff}ms`,
@@ -32,11 +29,6 @@ before(async () => {
     // Writers queued behind the hung transaction's row locks give up within one step.
     '--db.lock-timeout=200ms',
   ]);
-});
-
-after(async () => {
-  await node?.stop();
-});
 
 for (const point of ['message.insert', 'room.commit', 'message.finalize']) {
   test(`${point} hanging ${hang} ms: every saga ends within ${sagaBound} ms`, async () => {

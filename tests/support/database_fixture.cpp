@@ -6,9 +6,9 @@
 
 #include <pqxx/pqxx>
 
-#include "persistence/membership_queries.hpp"
-#include "persistence/migrations.hpp"
-#include "persistence/user_queries.hpp"
+#include "persistence/db/migrations.hpp"
+#include "persistence/membership/membership_queries.hpp"
+#include "persistence/users/user_queries.hpp"
 
 namespace chat::test {
 

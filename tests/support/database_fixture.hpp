@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "persistence/db_connection.hpp"
-#include "protocol/room.hpp"
+#include "persistence/db/connection.hpp"
+#include "protocol/types/room.hpp"
 
 namespace chat::test {
 

@@ -28,7 +28,7 @@ fake_reply fake_backend::next(const std::string& op) {
 void fake_backend::release() {
   for (auto& addr : fakes)
     if (auto hdl = caf::actor_cast<caf::actor>(addr))
-      caf::anon_send(hdl, run_atom::value);
+      caf::anon_send(hdl, release_atom::value);
 }
 
 void fake_backend::clear() {
@@ -73,12 +73,12 @@ caf::result<T> answer(Self self, fake_reply reply, OnOk on_ok) {
   case fake_reply::not_found:
     return make_error(chat_errc::not_found, "scripted not found");
   case fake_reply::hang: {
-    auto promise = self->make_response_promise();
+    auto promise = self->template make_response_promise<T>();
     backend.hung.push_back([promise] {});
     return promise;
   }
   case fake_reply::hold: {
-    auto promise = self->make_response_promise();
+    auto promise = self->template make_response_promise<T>();
     self->state.held.push_back([promise, on_ok]() mutable { promise.deliver(on_ok()); });
     return promise;
   }
@@ -131,13 +131,13 @@ resolution do_resolve(fake_backend& backend, const std::string& id, bool abort) 
 namespace {
 
 /// Registers a fake with its backend and adds the release handler to its behavior.
-template <class... Handlers>
-caf::behavior make_fake(fake_actor* self, fake_backend* backend, Handlers... handlers) {
+template <class Handle, class Self, class... Handlers>
+typename Handle::behavior_type make_fake(Self self, fake_backend* backend, Handlers... handlers) {
   self->state.backend = backend;
   backend->fakes.push_back(self->address());
   return {
     std::move(handlers)...,
-    [=](run_atom) {
+    [=](release_atom) {
       auto held = std::move(self->state.held);
       self->state.held.clear();
       for (auto& fn : held)
@@ -148,8 +148,10 @@ caf::behavior make_fake(fake_actor* self, fake_backend* backend, Handlers... han
 
 } // namespace
 
-caf::behavior fake_message_store(fake_actor* self, fake_backend* backend) {
-  return make_fake(
+fake_message_store_actor::behavior_type
+fake_message_store(fake_message_store_actor::stateful_pointer<fake_state> self,
+                   fake_backend* backend) {
+  return make_fake<fake_message_store_actor>(
     self, backend,
     [=](insert_atom, chat_message& msg) -> caf::result<insert_outcome> {
       backend->calls.push_back("insert:" + std::to_string(msg.seq));
@@ -218,8 +220,10 @@ caf::behavior fake_message_store(fake_actor* self, fake_backend* backend) {
     [=](ping_atom) { return true; });
 }
 
-caf::behavior fake_room_store(fake_actor* self, fake_backend* backend) {
-  return make_fake(
+fake_commit_store_actor::behavior_type
+fake_commit_store(fake_commit_store_actor::stateful_pointer<fake_state> self,
+                  fake_backend* backend) {
+  return make_fake<fake_commit_store_actor>(
     self, backend,
     [=](claim_atom, int64_t, std::string&) -> caf::result<room_claim> {
       backend->calls.push_back("claim");
@@ -246,15 +250,16 @@ caf::behavior fake_room_store(fake_actor* self, fake_backend* backend) {
         return true;
       });
     },
-    [=](dead_atom, list_atom, int32_t) { return backend->dead_letters; },
-    [=](dead_atom, resolve_atom, std::string&) { return true; },
-    [=](get_atom, int64_t) { return backend->room; },
+    [=](dead_list_atom, int32_t) { return backend->dead_letters; },
+    [=](dead_done_atom, std::string&) { return true; },
+    [=](metadata_atom, int64_t) { return backend->room; },
     [=](members_atom, int64_t) { return backend->members; },
-    [=](stats_atom) { return outbox_stats{}; }, [=](ping_atom) { return true; });
+    [=](backlog_atom) { return outbox_stats{}; }, [=](ping_atom) { return true; });
 }
 
-caf::behavior fake_room(fake_actor* self, fake_backend* backend) {
-  return make_fake(
+fake_room_actor::behavior_type fake_room(fake_room_actor::stateful_pointer<fake_state> self,
+                                         fake_backend* backend) {
+  return make_fake<fake_room_actor>(
     self, backend, [=](send_atom, chat_message&, status_sink_actor&) { return status_event{}; },
     [=](commit_atom, chat_message& msg) -> caf::result<int64_t> {
       backend->calls.push_back("commit:" + std::to_string(msg.seq));
@@ -273,17 +278,27 @@ caf::behavior fake_room(fake_actor* self, fake_backend* backend) {
     },
     [=](resolved_atom, saga_outcome& outcome) { backend->outcomes.push_back(outcome); },
     [=](subscribe_atom, subscriber_actor&) { return int64_t{0}; },
-    [=](unsubscribe_atom, subscriber_actor&) {}, [=](members_atom) { return true; },
-    [=](get_atom) { return backend->room; }, [=](idle_atom) {});
+    [=](unsubscribe_atom, subscriber_actor&) {}, [=](reload_atom) { return true; },
+    [=](metadata_atom) { return backend->room; }, [=](is_member_atom, int64_t) { return true; },
+    [=](read_atom, int64_t, int64_t) {}, [=](typing_atom, int64_t, bool) {},
+    [=](presence_atom, int64_t, bool) {}, [=](recheck_atom, int64_t) {}, [=](idle_atom) {},
+    [=](handoff_atom) {});
 }
 
-caf::behavior fake_sink(fake_actor* self, fake_backend* backend) {
-  return make_fake(self, backend, [=](status_event& event) { backend->statuses.push_back(event); });
+fake_sink_actor::behavior_type fake_sink(fake_sink_actor::stateful_pointer<fake_state> self,
+                                         fake_backend* backend) {
+  return make_fake<fake_sink_actor>(
+    self, backend, [=](status_event& event) { backend->statuses.push_back(event); });
 }
 
-caf::behavior fake_subscriber(fake_actor* self, fake_backend* backend) {
-  return make_fake(self, backend,
-                   [=](room_broadcast& event) { backend->broadcasts.push_back(event); });
+fake_subscriber_actor::behavior_type
+fake_subscriber(fake_subscriber_actor::stateful_pointer<fake_state> self, fake_backend* backend) {
+  return make_fake<fake_subscriber_actor>(
+    self, backend, [=](room_broadcast& event) { backend->broadcasts.push_back(event); },
+    [=](room_update& update) { backend->updates.push_back(update); },
+    [=](left_atom, int64_t, std::vector<int64_t>& users) {
+      backend->left.insert(backend->left.end(), users.begin(), users.end());
+    });
 }
 
 } // namespace chat::test

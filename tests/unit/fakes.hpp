@@ -1,5 +1,6 @@
-// Scripted stand-ins for the stores and the room, for deterministic unit tests of the saga
-// and the room. Every call is logged; replies follow a per-operation script.
+// Scripted stand-ins for the stores and the room, typed with the interfaces they stand for,
+// for deterministic unit tests of the saga and the room. Every call is logged; replies follow
+// a per-operation script.
 #pragma once
 
 #include <deque>
@@ -9,10 +10,19 @@
 #include <string>
 #include <vector>
 
-#include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
-#include "protocol/interfaces.hpp"
+#include "protocol/interfaces/compose.hpp"
+#include "protocol/interfaces/delivery.hpp"
+#include "protocol/interfaces/room.hpp"
+#include "protocol/interfaces/stores.hpp"
+#include "protocol/types/delivery.hpp"
+#include "protocol/types/message.hpp"
+#include "protocol/types/outbox.hpp"
+#include "protocol/types/room.hpp"
+#include "protocol/types/saga.hpp"
 
 namespace chat::test {
 
@@ -59,6 +69,9 @@ struct fake_backend {
   // What the sink and the subscriber received, and what sagas told the (fake) room.
   std::vector<status_event> statuses;
   std::vector<room_broadcast> broadcasts;
+  std::vector<room_update> updates;
+  /// Users the room said left it.
+  std::vector<int64_t> left;
   std::vector<saga_outcome> outcomes;
 
   /// Promises of calls scripted with hang: kept so that they are never answered.
@@ -89,24 +102,40 @@ struct fake_backend {
 struct fake_state {
   static inline const char* name = "fake";
   fake_backend* backend = nullptr;
-  /// Answers of calls scripted with hold; run on run_atom (inside the actor, as CAF needs).
+  /// Answers of calls scripted with hold; run on release_atom (inside the actor, as CAF
+  /// needs).
   std::vector<std::function<void()>> held;
 };
 
-using fake_actor = caf::stateful_actor<fake_state>;
+/// Makes a fake answer the calls it holds (test control, not part of any interface).
+using release_atom = caf::atom_constant<caf::atom("release")>;
 
-// The fakes are dynamically typed so that they can take run_atom besides their interface;
-// the tests cast them to the typed handles the code under test expects.
+/// A fake of `Interface`: the interface it stands for (the compiler lists a missing handler)
+/// plus the release control.
+template <class Interface> using fake_of = extend_handle_t<Interface, caf::reacts_to<release_atom>>;
 
-caf::behavior fake_message_store(fake_actor* self, fake_backend* backend);
+using fake_message_store_actor = fake_of<message_store_actor>;
+using fake_commit_store_actor = fake_of<commit_store_actor>;
+using fake_room_actor = fake_of<room_actor>;
+using fake_sink_actor = fake_of<status_sink_actor>;
+using fake_subscriber_actor = fake_of<subscriber_actor>;
 
-caf::behavior fake_room_store(fake_actor* self, fake_backend* backend);
+fake_message_store_actor::behavior_type
+fake_message_store(fake_message_store_actor::stateful_pointer<fake_state> self,
+                   fake_backend* backend);
+
+fake_commit_store_actor::behavior_type
+fake_commit_store(fake_commit_store_actor::stateful_pointer<fake_state> self,
+                  fake_backend* backend);
 
 /// A room that only records what sagas tell it (commit and abort per script).
-caf::behavior fake_room(fake_actor* self, fake_backend* backend);
+fake_room_actor::behavior_type fake_room(fake_room_actor::stateful_pointer<fake_state> self,
+                                         fake_backend* backend);
 
-caf::behavior fake_sink(fake_actor* self, fake_backend* backend);
+fake_sink_actor::behavior_type fake_sink(fake_sink_actor::stateful_pointer<fake_state> self,
+                                         fake_backend* backend);
 
-caf::behavior fake_subscriber(fake_actor* self, fake_backend* backend);
+fake_subscriber_actor::behavior_type
+fake_subscriber(fake_subscriber_actor::stateful_pointer<fake_state> self, fake_backend* backend);
 
 } // namespace chat::test

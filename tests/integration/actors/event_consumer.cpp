@@ -1,6 +1,6 @@
 #define CAF_SUITE event_consumer
 
-#include "actors/event_consumer.hpp"
+#include "actors/streamer/event_consumer.hpp"
 
 #include <mutex>
 
@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "persistence/embedded_kafka.hpp"
-#include "persistence/fault_points.hpp"
-#include "persistence/kafka_client.hpp"
+#include "persistence/faults/fault_points.hpp"
+#include "persistence/kafka/embedded_kafka.hpp"
+#include "persistence/kafka/kafka_client.hpp"
 #include "protocol/clock.hpp"
-#include "protocol/json_codec.hpp"
+#include "protocol/codec/event_json.hpp"
 #include "protocol/uuid.hpp"
 #include "tests/support/database_fixture.hpp"
 #include "tests/support/system_fixture.hpp"
@@ -109,7 +109,7 @@ struct fixture : database_fixture, system_fixture {
     consumer_stats stats;
     auto done = eventually(
       [&] {
-        stats = call<consumer_stats>(consumer, get_atom::value);
+        stats = call<consumer_stats>(consumer, stats_atom::value);
         return stats.records >= records;
       },
       std::chrono::seconds(25));

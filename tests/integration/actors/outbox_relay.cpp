@@ -1,16 +1,16 @@
 #define CAF_SUITE outbox_relay
 
-#include "actors/outbox_relay.hpp"
+#include "actors/background/outbox_relay.hpp"
 
 #include <set>
 
 #include <caf/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
-#include "persistence/embedded_kafka.hpp"
-#include "persistence/fault_points.hpp"
-#include "persistence/kafka_reader.hpp"
-#include "persistence/room_store.hpp"
+#include "persistence/faults/fault_points.hpp"
+#include "persistence/kafka/embedded_kafka.hpp"
+#include "persistence/kafka/kafka_reader.hpp"
+#include "persistence/rooms/commit_store.hpp"
 #include "protocol/clock.hpp"
 #include "protocol/uuid.hpp"
 #include "tests/support/database_fixture.hpp"
@@ -24,7 +24,7 @@ namespace {
 
 struct fixture : database_fixture, system_fixture {
   embedded_kafka kafka{1, "chat.events", 3};
-  room_store_actor rooms;
+  commit_store_actor rooms;
   outbox_relay_actor relay;
   relay_settings settings;
   int64_t room_id = 0;
@@ -34,13 +34,12 @@ struct fixture : database_fixture, system_fixture {
   int64_t next_seq = 1;
 
   fixture() {
-    rooms = sys.spawn(room_store, store_settings{rooms_dsn, 2, 64});
+    rooms = sys.spawn(commit_store, store_settings{rooms_dsn, 2, 64});
     alice = make_user("alice");
     bob = make_user("bob");
     room_id = make_room({alice.id, bob.id});
     epoch =
       call<room_claim>(rooms, claim_atom::value, room_id, std::string{"node-a"}).room.owner_epoch;
-    settings.node = "node-a";
     settings.batch = 50;
     settings.poll_interval = std::chrono::milliseconds(200);
     settings.retry_backoff = std::chrono::milliseconds(50);

@@ -1,11 +1,11 @@
 #define CAF_SUITE recovery_sweeper
 
-#include "actors/recovery_sweeper.hpp"
+#include "actors/background/recovery_sweeper.hpp"
 
 #include <caf/test/unit_test.hpp>
 
-#include "persistence/message_store.hpp"
-#include "persistence/room_store.hpp"
+#include "persistence/messages/message_store.hpp"
+#include "persistence/rooms/commit_store.hpp"
 #include "protocol/clock.hpp"
 #include "protocol/uuid.hpp"
 #include "tests/support/database_fixture.hpp"
@@ -18,7 +18,7 @@ namespace {
 
 struct fixture : database_fixture, system_fixture {
   message_store_actor messages;
-  room_store_actor rooms;
+  commit_store_actor rooms;
   recovery_sweeper_actor sweeper;
   int64_t room_id = 0;
   int64_t epoch = 0;
@@ -26,7 +26,7 @@ struct fixture : database_fixture, system_fixture {
 
   fixture() {
     messages = sys.spawn(message_store, store_settings{messages_dsn, 2, 64});
-    rooms = sys.spawn(room_store, store_settings{rooms_dsn, 2, 64});
+    rooms = sys.spawn(commit_store, store_settings{rooms_dsn, 2, 64});
     alice = make_user("alice");
     room_id = make_room({alice.id});
     epoch =

@@ -1,10 +1,10 @@
 #define CAF_SUITE message_store
 
-#include "persistence/message_store.hpp"
+#include "persistence/messages/message_store.hpp"
 
 #include <caf/test/unit_test.hpp>
 
-#include "persistence/fault_points.hpp"
+#include "persistence/faults/fault_points.hpp"
 #include "protocol/clock.hpp"
 #include "protocol/uuid.hpp"
 #include "tests/support/database_fixture.hpp"

@@ -1,6 +1,6 @@
 #define CAF_SUITE message_saga
 
-#include "actors/message_saga.hpp"
+#include "actors/saga/message_saga.hpp"
 
 #include "tests/support/actor_fixture.hpp"
 #include "tests/unit/fakes.hpp"
@@ -16,23 +16,23 @@ namespace {
 struct fixture : actor_fixture {
   fake_backend backend;
   message_store_actor messages;
-  room_store_actor rooms;
+  commit_store_actor commits;
   room_actor room;
   status_sink_actor sink;
   saga_settings settings;
 
   fixture() {
-    messages = caf::actor_cast<message_store_actor>(sys.spawn(fake_message_store, &backend));
-    rooms = caf::actor_cast<room_store_actor>(sys.spawn(fake_room_store, &backend));
-    room = caf::actor_cast<room_actor>(sys.spawn(fake_room, &backend));
-    sink = caf::actor_cast<status_sink_actor>(sys.spawn(fake_sink, &backend));
+    messages = sys.spawn(fake_message_store, &backend);
+    commits = sys.spawn(fake_commit_store, &backend);
+    room = sys.spawn(fake_room, &backend);
+    sink = sys.spawn(fake_sink, &backend);
     settings.step_timeout = std::chrono::seconds(5);
     settings.compensation_attempts = 3;
     settings.compensation_backoff = std::chrono::milliseconds(100);
   }
 
   ~fixture() override {
-    for (auto hdl : {caf::actor_cast<caf::actor>(messages), caf::actor_cast<caf::actor>(rooms),
+    for (auto hdl : {caf::actor_cast<caf::actor>(messages), caf::actor_cast<caf::actor>(commits),
                      caf::actor_cast<caf::actor>(room), caf::actor_cast<caf::actor>(sink)})
       caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
     backend.clear();
@@ -53,7 +53,7 @@ struct fixture : actor_fixture {
 
   /// Starts a saga and runs it without letting time pass.
   void start(const chat_message& msg) {
-    sys.spawn(message_saga, msg, sink, saga_deps{messages, rooms, room}, settings);
+    sys.spawn(message_saga, msg, sink, saga_deps{messages, commits, room}, settings);
     sched.run();
   }
 

@@ -1,8 +1,8 @@
 #define CAF_SUITE room
 
-#include "actors/room.hpp"
+#include "actors/room/room.hpp"
 
-#include "actors/room_manager.hpp"
+#include "actors/room/room_manager.hpp"
 #include "tests/support/actor_fixture.hpp"
 #include "tests/unit/fakes.hpp"
 
@@ -18,7 +18,7 @@ namespace {
 struct fixture : actor_fixture {
   fake_backend backend;
   message_store_actor messages;
-  room_store_actor rooms;
+  commit_store_actor commits;
   status_sink_actor sink;
   subscriber_actor subscriber;
   room_settings settings;
@@ -27,14 +27,14 @@ struct fixture : actor_fixture {
   fixture() {
     backend.room.id = 7;
     backend.members = {room_member{42, 0}, room_member{43, 0}};
-    messages = caf::actor_cast<message_store_actor>(sys.spawn(fake_message_store, &backend));
-    rooms = caf::actor_cast<room_store_actor>(sys.spawn(fake_room_store, &backend));
-    sink = caf::actor_cast<status_sink_actor>(sys.spawn(fake_sink, &backend));
-    subscriber = caf::actor_cast<subscriber_actor>(sys.spawn(fake_subscriber, &backend));
+    messages = sys.spawn(fake_message_store, &backend);
+    commits = sys.spawn(fake_commit_store, &backend);
+    sink = sys.spawn(fake_sink, &backend);
+    subscriber = sys.spawn(fake_subscriber, &backend);
     settings.idle_timeout = std::chrono::seconds(60);
     settings.saga.step_timeout = std::chrono::seconds(5);
     settings.saga.compensation_attempts = 2;
-    for (auto hdl : {caf::actor_cast<caf::actor>(messages), caf::actor_cast<caf::actor>(rooms),
+    for (auto hdl : {caf::actor_cast<caf::actor>(messages), caf::actor_cast<caf::actor>(commits),
                      caf::actor_cast<caf::actor>(sink), caf::actor_cast<caf::actor>(subscriber)})
       started.push_back(hdl);
   }
@@ -47,7 +47,7 @@ struct fixture : actor_fixture {
   }
 
   room_actor spawn_room(room_manager_actor manager = {}) {
-    auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, rooms, manager});
+    auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, commits, manager});
     started.push_back(caf::actor_cast<caf::actor>(hdl));
     sched.run();
     return hdl;
@@ -141,7 +141,7 @@ CAF_TEST(a non member is rejected without a saga) {
 
 CAF_TEST(the same tempId is admitted once) {
   auto hdl = spawn_room();
-  auto other_sink = caf::actor_cast<status_sink_actor>(sys.spawn(fake_sink, &backend));
+  auto other_sink = sys.spawn(fake_sink, &backend);
   started.push_back(caf::actor_cast<caf::actor>(other_sink));
   backend.then("insert", {fake_reply::hold});
   auto first = send(hdl, draft("dup"));
@@ -206,7 +206,7 @@ CAF_TEST(an undecided message holds later deliveries until recovery decides it) 
   // No gap: "b" (seq 2) waits behind "a".
   CAF_CHECK(broadcast_seqs().empty());
   // A re-send meanwhile (another session of the sender) is told PROCESSING and waits too.
-  auto other_sink = caf::actor_cast<status_sink_actor>(sys.spawn(fake_sink, &backend));
+  auto other_sink = sys.spawn(fake_sink, &backend);
   started.push_back(caf::actor_cast<caf::actor>(other_sink));
   CAF_CHECK_EQUAL(send(hdl, draft("a"), other_sink).status, delivery_status::processing);
   // The store still holds "a" pending: asked again later.
@@ -286,9 +286,9 @@ CAF_TEST(a seq taken by another owner stops the room) {
 }
 
 CAF_TEST(a room handed off finishes its sagas in flight and then stops) {
-  auto manager = sys.spawn(room_manager, settings, messages, rooms, subscriber_actor{});
+  auto manager = sys.spawn(room_manager, settings, messages, commits, subscriber_actor{});
   started.push_back(caf::actor_cast<caf::actor>(manager));
-  auto hdl = ask<room_actor>(manager, get_atom::value, int64_t{7});
+  auto hdl = ask<room_actor>(manager, lookup_atom::value, int64_t{7});
   self->monitor(hdl);
   backend.then("commit", {fake_reply::hold});
   send(hdl, draft("a"));
@@ -315,9 +315,9 @@ CAF_TEST(a room handed off finishes its sagas in flight and then stops) {
 }
 
 CAF_TEST(an idle room passivates and reactivates from the store) {
-  auto manager = sys.spawn(room_manager, settings, messages, rooms, subscriber_actor{});
+  auto manager = sys.spawn(room_manager, settings, messages, commits, subscriber_actor{});
   started.push_back(caf::actor_cast<caf::actor>(manager));
-  auto hdl = ask<room_actor>(manager, get_atom::value, int64_t{7});
+  auto hdl = ask<room_actor>(manager, lookup_atom::value, int64_t{7});
   send(hdl, draft("a"));
   send(hdl, draft("b"));
   sched.run();
@@ -331,7 +331,7 @@ CAF_TEST(an idle room passivates and reactivates from the store) {
   self->receive([&](caf::down_msg& msg) { CAF_CHECK_EQUAL(msg.source, hdl.address()); });
   CAF_CHECK_EQUAL(ask<int64_t>(manager, count_atom::value), 0);
   // The next use activates a new room actor that claims the room again and continues its seqs.
-  auto again = ask<room_actor>(manager, get_atom::value, int64_t{7});
+  auto again = ask<room_actor>(manager, lookup_atom::value, int64_t{7});
   CAF_CHECK_NOT_EQUAL(again.address(), hdl.address());
   auto admission = send(again, draft("c"));
   CAF_CHECK_EQUAL(admission.seq, 3);
@@ -378,7 +378,7 @@ CAF_TEST(activation resolves the sagas a crash left behind) {
 
 CAF_TEST(a room that does not exist fails its requests and stops) {
   backend.then("claim", {fake_reply::not_found});
-  auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, rooms, {}});
+  auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, commits, {}});
   bool failed = false;
   auto pending = self->request(hdl, caf::infinite, send_atom::value, draft("a"), sink);
   sched.run();

@@ -14,6 +14,9 @@
 #include "cluster/fanout.hpp"
 #include "cluster/placement.hpp"
 #include "protocol/type_registry.hpp"
+#include "protocol/types/cluster.hpp"
+#include "protocol/types/delivery.hpp"
+#include "protocol/types/streamer.hpp"
 
 using namespace chat;
 
@@ -38,7 +41,7 @@ struct fake_manager_state {
 
 caf::behavior fake_manager(caf::stateful_actor<fake_manager_state>* self) {
   return {
-    [=](get_atom, int64_t id) {
+    [=](lookup_atom, int64_t id) {
       auto& st = self->state;
       auto& room = st.rooms[id];
       if (!room) {
@@ -48,7 +51,7 @@ caf::behavior fake_manager(caf::stateful_actor<fake_manager_state>* self) {
       }
       return caf::actor_cast<room_actor>(room);
     },
-    [=](list_atom) {
+    [=](rooms_atom) {
       std::vector<int64_t> result;
       for (auto& [id, room] : self->state.rooms)
         result.push_back(id);
@@ -107,7 +110,7 @@ struct fixture : point_to_point_fixture<planet_fixture> {
     settings.self = node_info{id, id, port, 0};
     settings.seeds = std::move(seeds);
     result.manager = planet.sys.spawn(fake_manager);
-    result.fanout = planet.sys.spawn(fanout);
+    result.fanout = planet.sys.spawn(fanout, fanout_settings{});
     result.directory = planet.sys.spawn(cluster_directory, settings,
                                         caf::actor_cast<room_manager_actor>(result.manager),
                                         result.fanout, db_worker_actor{});
@@ -130,7 +133,7 @@ struct fixture : point_to_point_fixture<planet_fixture> {
     auto found = std::make_shared<room_actor>();
     auto failed = std::make_shared<caf::error>();
     auto requester = planet.sys.spawn([=](caf::event_based_actor* self) -> caf::behavior {
-      self->request(directory, caf::infinite, get_atom::value, id)
+      self->request(directory, caf::infinite, lookup_atom::value, id)
         .then([=](room_actor& room) { *found = room; }, [=](caf::error& err) { *failed = err; });
       return {[](ping_atom) {}};
     });

@@ -8,12 +8,16 @@
 #include "tests/support/actor_fixture.hpp"
 
 #include "protocol/errors.hpp"
-#include "protocol/json_codec.hpp"
+#include "protocol/types/message.hpp"
+#include "protocol/types/room.hpp"
+#include "protocol/types/streamer.hpp"
 
 using namespace chat;
 using namespace chat::test;
 
 namespace {
+
+using release_atom = caf::atom_constant<caf::atom("release")>;
 
 /// A room that knows its members and how far it delivered; counts its subscribers.
 struct fake_room_state {
@@ -28,7 +32,7 @@ caf::behavior fake_room(caf::stateful_actor<fake_room_state>* self, std::set<int
   self->state.members = std::move(members);
   self->state.delivered = delivered;
   return {
-    [=](members_atom, int64_t user) { return self->state.members.count(user) > 0; },
+    [=](is_member_atom, int64_t user) { return self->state.members.count(user) > 0; },
     [=](subscribe_atom, subscriber_actor& subscriber) {
       self->state.subscribers.push_back(subscriber);
       return self->state.delivered;
@@ -50,7 +54,7 @@ caf::behavior inbox(caf::stateful_actor<inbox_state>* self) {
   };
 }
 
-/// Stored messages of room 7 for the gap fill; answers only when released (run_atom).
+/// Stored messages of room 7 for the gap fill; answers only when released (release_atom).
 struct history_state {
   std::vector<std::function<void()>> held;
 };
@@ -72,7 +76,7 @@ caf::behavior fake_history(caf::stateful_actor<history_state>* self) {
       self->state.held.push_back([promise, page]() mutable { promise.deliver(page); });
       return caf::result<history_page>{promise};
     },
-    [=](run_atom) {
+    [=](release_atom) {
       auto held = std::move(self->state.held);
       self->state.held.clear();
       for (auto& fn : held)
@@ -84,7 +88,7 @@ caf::behavior fake_history(caf::stateful_actor<history_state>* self) {
 /// A directory that hands out a fixed room actor.
 caf::behavior fake_directory(caf::event_based_actor*, caf::actor room) {
   return {
-    [=](get_atom, int64_t) { return caf::actor_cast<room_actor>(room); },
+    [=](lookup_atom, int64_t) { return caf::actor_cast<room_actor>(room); },
   };
 }
 
@@ -93,7 +97,7 @@ struct fixture : actor_fixture {
   std::vector<caf::actor> started;
 
   fixture() {
-    fan = sys.spawn(fanout);
+    fan = sys.spawn(fanout, fanout_settings{});
     started.push_back(caf::actor_cast<caf::actor>(fan));
   }
 
@@ -197,8 +201,8 @@ CAF_TEST(messages are handed out in seq order once and topics stay apart) {
 CAF_TEST(room updates reach the sessions of the listed members only) {
   auto a = spawn_inbox();
   auto b = spawn_inbox();
-  self->send(fan, join_atom::value, int64_t{1}, caf::actor_cast<connection_actor>(a));
-  self->send(fan, join_atom::value, int64_t{2}, caf::actor_cast<connection_actor>(b));
+  self->send(fan, session_atom::value, int64_t{1}, caf::actor_cast<connection_actor>(a));
+  self->send(fan, session_atom::value, int64_t{2}, caf::actor_cast<connection_actor>(b));
   room_update update;
   update.room_id = 7;
   update.members = {member_unread{1, 3}};
@@ -206,7 +210,7 @@ CAF_TEST(room updates reach the sessions of the listed members only) {
   sched.run();
   CAF_CHECK_EQUAL(of(a).updates.size(), 1u);
   CAF_CHECK_EQUAL(of(b).updates.size(), 0u);
-  self->send(fan, leave_atom::value, int64_t{1}, caf::actor_cast<connection_actor>(a));
+  self->send(fan, session_end_atom::value, int64_t{1}, caf::actor_cast<connection_actor>(a));
   self->send(fan, update);
   sched.run();
   CAF_CHECK_EQUAL(of(a).updates.size(), 1u);
@@ -234,7 +238,7 @@ CAF_TEST(a replaced room actor is followed without gap or duplicate) {
   self->send(fan, room_broadcast{7, room_topic::messages, 10, "body 10"});
   sched.run();
   CAF_CHECK_EQUAL(seqs(of(a)), (std::vector<int64_t>{4, 5}));
-  self->send(history, run_atom::value);
+  self->send(history, release_atom::value);
   sched.run();
   CAF_CHECK_EQUAL(seqs(of(a)), (std::vector<int64_t>{4, 5, 6, 7, 8, 9, 10}));
   CAF_CHECK_EQUAL(*of(a).broadcasts[1].body, "body 5");
@@ -247,12 +251,12 @@ CAF_TEST(users who left a room lose their subscriptions) {
   auto b = spawn_inbox();
   subscribe(room, room_topic::messages, 1, a);
   subscribe(room, room_topic::messages, 2, b);
-  self->send(fan, leave_atom::value, int64_t{7}, std::vector<int64_t>{2});
+  self->send(fan, left_atom::value, int64_t{7}, std::vector<int64_t>{2});
   publish(1);
   CAF_CHECK_EQUAL(of(a).broadcasts.size(), 1u);
   CAF_CHECK_EQUAL(of(b).broadcasts.size(), 0u);
   CAF_CHECK_EQUAL(room_of(room).unsubscribes, 0);
-  self->send(fan, leave_atom::value, int64_t{7}, std::vector<int64_t>{1});
+  self->send(fan, left_atom::value, int64_t{7}, std::vector<int64_t>{1});
   sched.run();
   CAF_CHECK_EQUAL(room_of(room).unsubscribes, 1);
 }

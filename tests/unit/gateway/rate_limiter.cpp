@@ -1,6 +1,6 @@
 #define CAF_SUITE rate_limiter
 
-#include "gateway/rate_limiter.hpp"
+#include "gateway/auth/rate_limiter.hpp"
 
 #include <caf/test/unit_test.hpp>
 

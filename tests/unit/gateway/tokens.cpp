@@ -1,6 +1,6 @@
 #define CAF_SUITE tokens
 
-#include "gateway/tokens.hpp"
+#include "gateway/auth/tokens.hpp"
 
 #include <caf/test/unit_test.hpp>
 

@@ -1,10 +1,10 @@
 #define CAF_SUITE fault_points
 
-#include "persistence/fault_points.hpp"
+#include "persistence/faults/fault_points.hpp"
 
 #include <caf/test/unit_test.hpp>
 
-#include "persistence/store_error.hpp"
+#include "persistence/db/store_error.hpp"
 
 using namespace chat;
 

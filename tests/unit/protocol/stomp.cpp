@@ -1,6 +1,6 @@
 #define CAF_SUITE stomp
 
-#include "protocol/stomp.hpp"
+#include "protocol/codec/stomp.hpp"
 
 #include <caf/test/unit_test.hpp>
 
@@ -9,8 +9,7 @@ using namespace chat;
 namespace {
 
 /// A string literal with its embedded NULs (frames end with one).
-template <size_t N>
-std::string_view raw(const char (&text)[N]) {
+template <size_t N> std::string_view raw(const char (&text)[N]) {
   return std::string_view{text, N - 1};
 }
 
@@ -31,7 +30,7 @@ std::string parse_error(std::string_view text, stomp_limits limits = {}) {
 
 } // namespace
 
-CAF_TEST(a frame with headers and a content-length body) {
+CAF_TEST(a frame with headers and a content - length body) {
   auto frame = parse_one(raw("SEND\ndestination:/app/chat\ncontent-length:11\n\nhello\0world\0"));
   CAF_REQUIRE(frame);
   CAF_CHECK_EQUAL(frame->command, "SEND");
@@ -41,13 +40,13 @@ CAF_TEST(a frame with headers and a content-length body) {
   CAF_CHECK_EQUAL(frame->body, std::string("hello\0world", 11));
 }
 
-CAF_TEST(a body without content-length ends at the first NUL) {
+CAF_TEST(a body without content - length ends at the first NUL) {
   auto frame = parse_one(raw("SEND\ndestination:/x\n\n{\"a\":1}\0"));
   CAF_REQUIRE(frame);
   CAF_CHECK_EQUAL(frame->body, "{\"a\":1}");
 }
 
-CAF_TEST(frames arrive in pieces and several at once with heart-beats between) {
+CAF_TEST(frames arrive in pieces and several at once with heart - beats between) {
   stomp_parser parser;
   std::string stream = "\n\nSUBSCRIBE\r\nid:1\r\ndestination:/topic/messages/7\r\n\r\n";
   stream.push_back('\0');
@@ -104,9 +103,9 @@ CAF_TEST(limits are enforced) {
                   "frame too large");
   CAF_CHECK_EQUAL(parse_error(std::string("SEND\na:1\nb:2\nc:3\n\n\0", 20), small),
                   "too many headers");
-  CAF_CHECK_EQUAL(parse_error("SEND\nlong:" + std::string(60, 'v') + "\n\n" + std::string(1, '\0'),
-                              small),
-                  "header line too long");
+  CAF_CHECK_EQUAL(
+    parse_error("SEND\nlong:" + std::string(60, 'v') + "\n\n" + std::string(1, '\0'), small),
+    "header line too long");
   CAF_CHECK_EQUAL(parse_error("SEND\ncontent-length:1000\n\n", small), "frame too large");
   // An incomplete frame below the limits is just incomplete.
   stomp_parser parser{small};
@@ -117,7 +116,7 @@ CAF_TEST(limits are enforced) {
 
 CAF_TEST(encoded frames parse back to the same frame) {
   std::vector<std::pair<std::string, std::string>> headers{{"destination", "/topic/a:b"},
-                                                            {"x", "line\nbreak\\"}};
+                                                           {"x", "line\nbreak\\"}};
   auto text = encode_frame("MESSAGE", headers, "{\"ok\":true}");
   auto frame = parse_one(text);
   CAF_REQUIRE(frame);

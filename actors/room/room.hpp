@@ -1,0 +1,119 @@
+// A chat room: one actor per active room. It serializes the room's metadata updates (one
+// store operation at a time, many messages per room commit), admits messages (membership,
+// dedupe on (sender, tempId), per-room seq), spawns one saga per message and delivers
+// committed messages to its subscribers strictly in seq order.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/room/room_settings.hpp"
+#include "protocol/interfaces/delivery.hpp"
+#include "protocol/interfaces/room.hpp"
+#include "protocol/interfaces/stores.hpp"
+#include "protocol/types/delivery.hpp"
+#include "protocol/types/message.hpp"
+#include "protocol/types/room.hpp"
+#include "protocol/types/saga.hpp"
+
+namespace chat {
+
+struct room_deps {
+  message_store_actor messages;
+  commit_store_actor commits;
+  /// Asked before passivation; may be invalid (the room then just stops).
+  room_manager_actor manager;
+  /// The node's fan-out, which takes room updates to the members' sessions; may be invalid.
+  subscriber_actor fanout;
+};
+
+struct room_state {
+  static inline const char* name = "room";
+
+  int64_t id = 0;
+  room_settings settings;
+  room_deps deps;
+
+  // -- activation ------------------------------------------------------------------------------
+
+  bool active = false;
+  /// Requests that arrived while the room was activating: run once it is (or with the error
+  /// that stopped it).
+  std::vector<std::function<void(const caf::error&)>> deferred;
+
+  // -- metadata (a cache: the rooms store is the truth) -------------------------------------------
+
+  room_metadata meta;
+  /// Member -> read position.
+  std::unordered_map<int64_t, int64_t> members;
+  /// The last delivered message, encoded (for room updates), or "null".
+  std::string last_message_json = "null";
+  int64_t last_activity_at = 0;
+
+  // -- sequencing and delivery ----------------------------------------------------------------
+
+  int64_t next_seq = 1;
+  /// Every seq up to this one is resolved and, if committed, delivered.
+  int64_t delivered_seq = 0;
+  /// Sagas that ended ahead of an earlier seq, waiting for it.
+  std::map<int64_t, saga_outcome> resolved;
+  /// Running sagas -> their seq.
+  std::map<caf::actor_addr, int64_t> sagas;
+  /// Sagas that ended without a durable decision (the stores were unreachable), by seq: their
+  /// senders hear the outcome, and delivery goes on past them, once recovery decided it.
+  std::map<int64_t, saga_outcome> undecided;
+  std::vector<subscriber_actor> subscribers;
+
+  // -- deduplication --------------------------------------------------------------------------
+
+  struct dedupe_entry {
+    int64_t seq = 0;
+    std::string message_id;
+    bool saved = false;
+    /// Further senders of the same (sender, tempId) while it is in flight.
+    std::vector<status_sink_actor> waiters;
+    /// The first sender, whose saga tells it the outcome (unless the saga ends undecided).
+    status_sink_actor origin;
+  };
+  std::unordered_map<std::string, dedupe_entry> dedupe;
+  std::deque<std::string> dedupe_order;
+
+  // -- store operations (one at a time, so the metadata cache follows the store) --------------
+
+  struct pending_commit {
+    chat_message message;
+    caf::typed_response_promise<int64_t> promise;
+  };
+  struct pending_abort {
+    chat_message message;
+    caf::typed_response_promise<bool> promise;
+  };
+  std::deque<pending_commit> commits;
+  std::deque<pending_abort> aborts;
+  bool store_busy = false;
+
+  // -- handoff (the room belongs to another node now) ------------------------------------------
+
+  bool leaving = false;
+  /// Past it, the room stops even with work in flight (the new home's claim fences it).
+  std::chrono::steady_clock::time_point leave_by;
+
+  /// Set by every request; the idle timer passivates only a room that stayed untouched.
+  bool touched = false;
+};
+
+room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, int64_t id,
+                               room_settings settings, room_deps deps);
+
+/// The dedupe key of a message.
+std::string dedupe_key(int64_t sender_id, const std::string& temp_id);
+
+} // namespace chat

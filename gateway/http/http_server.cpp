@@ -1,0 +1,271 @@
+#include "gateway/http/http_server.hpp"
+#include "protocol/errors.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <caf/config_option_adder.hpp>
+#include <caf/make_config_option.hpp>
+#include <spdlog/spdlog.h>
+
+#include "gateway/http/beast_upgrade.hpp"
+#include "protocol/metrics.hpp"
+
+namespace chat {
+
+void http_settings::add_options(caf::config_option_set& options) {
+  caf::config_option_adder{options, "http"}
+    .add(address, "address", "IP address to listen on (loopback by default)")
+    .add(port, "port", "HTTP and WebSocket port")
+    .add(threads, "threads", "io_context threads of the HTTP/WebSocket server")
+    .add(max_body_bytes, "max-body-bytes", "larger request bodies get 413")
+    .add(idle_timeout, "idle-timeout", "idle keep-alive connections are closed after");
+}
+
+std::string http_settings::check() const {
+  if (threads == 0 || threads > 64)
+    return "http.threads must be between 1 and 64";
+  if (max_body_bytes < 1024)
+    return "http.max-body-bytes must be at least 1024";
+  if (idle_timeout <= caf::timespan{0})
+    return "http.idle-timeout must be positive";
+  return {};
+}
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+/// Shared by the listener and every session.
+struct server_context {
+  http_settings settings;
+  http_handler handler;
+  std::shared_ptr<websocket_acceptor> websockets;
+};
+
+http_request to_request(const http::request<http::string_body>& req, const std::string& remote,
+                        bool& malformed) {
+  http_request result;
+  result.method = std::string{req.method_string()};
+  std::string target{req.target()};
+  auto question = target.find('?');
+  malformed = !url_decode(target.substr(0, question), result.path);
+  if (question != std::string::npos)
+    malformed = malformed || !parse_query(target.substr(question + 1), result.query);
+  for (const auto& field : req) {
+    std::string name{field.name_string()};
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    result.headers[name] = std::string{field.value()};
+  }
+  result.body = req.body();
+  result.remote_address = remote;
+  return result;
+}
+
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+  http_session(tcp::socket&& socket, std::shared_ptr<server_context> ctx)
+      : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec)
+      remote_ = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  }
+
+  void start() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&http_session::read, shared_from_this()));
+  }
+
+private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(ctx_->settings.max_body_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(ctx_->settings.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+      close();
+      return;
+    }
+    if (ec == http::error::body_limit) {
+      respond(error_response(chat_errc::too_large, "request body larger than " +
+                                                     std::to_string(ctx_->settings.max_body_bytes) +
+                                                     " bytes"),
+              false);
+      return;
+    }
+    if (ec) {
+      respond(error_response(chat_errc::invalid_input, "malformed HTTP request: " + ec.message()),
+              false);
+      return;
+    }
+    auto req = parser_->release();
+    ++metrics::instance().http_requests;
+    if (beast::websocket::is_upgrade(req) && ctx_->websockets) {
+      std::string target{req.target()};
+      if (target.substr(0, target.find('?')) == ctx_->websockets->path()) {
+        stream_.expires_never();
+        ctx_->websockets->accept(websocket_upgrade{std::move(stream_), std::move(req), remote_});
+        return;
+      }
+    }
+    bool malformed = false;
+    auto request = to_request(req, remote_, malformed);
+    keep_alive_ = req.keep_alive();
+    version_ = req.version();
+    if (malformed) {
+      respond(error_response(chat_errc::invalid_input, "malformed URL encoding"), false);
+      return;
+    }
+    auto self = shared_from_this();
+    ctx_->handler(std::move(request), [self](http_response response) {
+      net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->respond(std::move(response), self->keep_alive_);
+      });
+    });
+  }
+
+  void respond(http_response response, bool keep_alive) {
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(version_);
+    res->result(static_cast<unsigned>(response.status));
+    res->set(http::field::server, "chatd");
+    res->set(http::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers)
+      res->set(name, value);
+    res->keep_alive(keep_alive);
+    res->body() = std::move(response.body);
+    res->prepare_payload();
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                        if (ec || res->need_eof())
+                          self->close();
+                        else
+                          self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<server_context> ctx_;
+  std::string remote_;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+};
+
+} // namespace
+
+struct http_server::impl {
+  std::shared_ptr<server_context> ctx;
+  net::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopped{false};
+  uint16_t bound_port = 0;
+
+  void accept() {
+    acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec != net::error::operation_aborted && !stopped)
+          spdlog::warn("http: accept failed: {}", ec.message());
+      } else {
+        std::make_shared<http_session>(std::move(socket), ctx)->start();
+      }
+      if (!stopped)
+        accept();
+    });
+  }
+};
+
+http_server::http_server(http_settings settings, http_handler handler,
+                         std::shared_ptr<websocket_acceptor> websockets)
+    : impl_(std::make_unique<impl>()) {
+  impl_->ctx = std::make_shared<server_context>(
+    server_context{std::move(settings), std::move(handler), std::move(websockets)});
+}
+
+http_server::~http_server() {
+  stop();
+}
+
+void http_server::start() {
+  auto& st = *impl_;
+  beast::error_code ec;
+  auto address = net::ip::make_address(st.ctx->settings.address, ec);
+  if (ec)
+    throw std::runtime_error("http.address '" + st.ctx->settings.address +
+                             "' is not an IP address");
+  tcp::endpoint endpoint{address, st.ctx->settings.port};
+  st.acceptor.emplace(st.ioc);
+  st.acceptor->open(endpoint.protocol(), ec);
+  if (!ec)
+    st.acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    st.acceptor->bind(endpoint, ec);
+  if (!ec)
+    st.acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + st.ctx->settings.address + ":" +
+                             std::to_string(st.ctx->settings.port) + ": " + ec.message());
+  st.bound_port = st.acceptor->local_endpoint().port();
+  st.accept();
+  auto count = std::max<size_t>(1, st.ctx->settings.threads);
+  for (size_t i = 0; i < count; ++i)
+    st.threads.emplace_back([this] { impl_->ioc.run(); });
+}
+
+void http_server::stop() {
+  auto& st = *impl_;
+  if (st.stopped.exchange(true))
+    return;
+  if (st.acceptor) {
+    net::post(st.ioc, [this] {
+      beast::error_code ec;
+      impl_->acceptor->close(ec);
+    });
+  }
+  if (st.ctx->websockets)
+    st.ctx->websockets->close_all();
+  // Give sessions a moment to flush their close frames, then stop the loop.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  st.ioc.stop();
+  for (auto& thread : st.threads)
+    if (thread.joinable())
+      thread.join();
+  st.threads.clear();
+}
+
+uint16_t http_server::port() const {
+  return impl_->bound_port;
+}
+
+} // namespace chat

@@ -1,0 +1,62 @@
+// The HTTP and WebSocket server (Boost.Beast) on its own io_context threads. Requests go to
+// an http_handler; WebSocket upgrades on the configured path go to a websocket_acceptor.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <caf/fwd.hpp>
+#include <caf/timespan.hpp>
+
+#include "gateway/http/http_types.hpp"
+
+namespace chat {
+
+class websocket_acceptor;
+
+/// [http] in config/chatd.ini.
+struct http_settings {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8100;
+  /// io_context threads.
+  size_t threads = 2;
+  /// Larger request bodies get 413.
+  size_t max_body_bytes = 64 * 1024;
+  /// Idle keep-alive connections are closed after this long.
+  caf::timespan idle_timeout = std::chrono::seconds(60);
+
+  void add_options(caf::config_option_set& options);
+
+  /// "" or what is wrong.
+  std::string check() const;
+};
+
+class http_server {
+public:
+  /// `websockets` may be null (no WebSocket endpoint).
+  http_server(http_settings settings, http_handler handler,
+              std::shared_ptr<websocket_acceptor> websockets);
+  ~http_server();
+
+  http_server(const http_server&) = delete;
+  http_server& operator=(const http_server&) = delete;
+
+  /// Binds and starts the threads. Throws std::runtime_error when it cannot bind.
+  void start();
+
+  /// Stops accepting, closes connections and joins the threads.
+  void stop();
+
+  /// The bound port (useful with port 0).
+  uint16_t port() const;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace chat

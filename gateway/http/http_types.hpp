@@ -1,0 +1,59 @@
+// Plain HTTP request and response types: what handlers see, so that Beast stays inside the
+// server's translation units.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "protocol/fwd.hpp"
+
+namespace chat {
+
+struct http_request {
+  std::string method;
+  /// Path without the query, e.g. "/api/v1/chatrooms/7".
+  std::string path;
+  /// Decoded query parameters.
+  std::map<std::string, std::string> query;
+  /// Header fields by lowercase name.
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::string remote_address;
+
+  /// The header value, or "" when absent.
+  const std::string& header(const std::string& lowercase_name) const;
+};
+
+struct http_response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Answers exactly once, from any thread.
+using http_responder = std::function<void(http_response)>;
+
+/// Handles a request asynchronously.
+using http_handler = std::function<void(http_request, http_responder)>;
+
+/// The HTTP status of a chat error code (400 bad input, 401, 403, 404, 409, 413, 429, 503 when
+/// a dependency is down; never a 500 for bad input).
+int http_status_of(chat_errc code);
+
+/// A JSON error response {code, message}: the status and the wire code from `code`.
+http_response error_response(chat_errc code, const std::string& message);
+
+/// A JSON response.
+http_response json_response(int status, std::string body);
+
+/// Percent-decodes a URL component ('+' stays '+'); false if malformed.
+bool url_decode(const std::string& in, std::string& out);
+
+/// Splits "a=1&b=2" into decoded pairs; false if malformed.
+bool parse_query(const std::string& query, std::map<std::string, std::string>& out);
+
+} // namespace chat

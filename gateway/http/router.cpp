@@ -1,0 +1,60 @@
+#include "gateway/http/router.hpp"
+#include "protocol/errors.hpp"
+
+namespace chat {
+
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> result;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    auto next = path.find('/', pos);
+    if (next == std::string::npos)
+      next = path.size();
+    if (next > pos)
+      result.push_back(path.substr(pos, next - pos));
+    pos = next + 1;
+  }
+  return result;
+}
+
+bool is_placeholder(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+} // namespace
+
+void router::add(std::string method, const std::string& pattern, handler fn) {
+  routes_.push_back(route{std::move(method), split_path(pattern), std::move(fn)});
+}
+
+void router::dispatch(http_request request, http_responder respond) const {
+  auto segments = split_path(request.path);
+  bool path_known = false;
+  for (auto& r : routes_) {
+    if (r.segments.size() != segments.size())
+      continue;
+    route_params params;
+    bool match = true;
+    for (size_t i = 0; i < segments.size() && match; ++i) {
+      if (is_placeholder(r.segments[i]))
+        params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
+      else
+        match = r.segments[i] == segments[i];
+    }
+    if (!match)
+      continue;
+    path_known = true;
+    if (r.method == request.method) {
+      r.fn(std::move(request), std::move(params), std::move(respond));
+      return;
+    }
+  }
+  if (path_known)
+    respond(error_response(chat_errc::method_not_allowed, request.method + " is not allowed here"));
+  else
+    respond(error_response(chat_errc::not_found, "no such endpoint: " + request.path));
+}
+
+} // namespace chat

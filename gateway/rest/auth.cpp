@@ -1,0 +1,130 @@
+#include "gateway/rest/routes.hpp"
+
+#include "gateway/rest/common.hpp"
+
+#include <algorithm>
+
+#include "protocol/codec/user_json.hpp"
+#include "protocol/types/user.hpp"
+
+namespace chat::rest {
+
+namespace {
+
+bool valid_username(const std::string& name) {
+  return name.size() >= 3 && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-';
+         });
+}
+
+json tokens_json(const ctx_ptr& ctx, const user& account) {
+  auto now = now_seconds();
+  return json{
+    {"accessToken", ctx->tokens->issue(account, token_kind::access, now)},
+    {"refreshToken", ctx->tokens->issue(account, token_kind::refresh, now)},
+    {"tokenType", "Bearer"},
+    {"expiresIn", ctx->tokens->ttl(token_kind::access).count()},
+    {"user", to_json(account)},
+  };
+}
+
+void signup(ctx_ptr ctx, http_request req, route_params, http_responder respond) {
+  auto body = json_body(req, respond);
+  if (!body)
+    return;
+  auto username = string_field(*body, "username");
+  auto password = string_field(*body, "password");
+  auto nickname = string_field(*body, "nickname");
+  if (!username || !valid_username(*username)) {
+    bad_request(respond, "username: 3 to 32 characters of letters, digits, '_', '.', '-'");
+    return;
+  }
+  if (!password || password->size() < 8 || password->size() > 128) {
+    bad_request(respond, "password: 8 to 128 characters");
+    return;
+  }
+  if (body->contains("nickname") && !body->at("nickname").is_null() &&
+      (!nickname || nickname->empty() || nickname->size() > 64)) {
+    bad_request(respond, "nickname: 1 to 64 characters");
+    return;
+  }
+  auto nick = nickname && !nickname->empty() ? *nickname : *username;
+  in_actor(*ctx->sys, [=](self_ptr self) {
+    ask(
+      self, ctx, respond, ctx->hasher,
+      [=](std::string& hash) {
+        ask(
+          self, ctx, respond, ctx->users,
+          [respond](user& created) { respond(json_answer(201, (to_json(created)))); },
+          signup_atom::value, *username, nick, hash);
+      },
+      hash_atom::value, *password);
+  });
+}
+
+void login(ctx_ptr ctx, http_request req, route_params, http_responder respond) {
+  auto body = json_body(req, respond);
+  if (!body)
+    return;
+  auto username = string_field(*body, "username");
+  auto password = string_field(*body, "password");
+  if (!username || !password || password->size() > 128) {
+    bad_request(respond, "login needs {username, password}");
+    return;
+  }
+  auto refuse = [respond] {
+    respond(chat::error_response(chat_errc::unauthorized, "invalid username or password"));
+  };
+  in_actor(*ctx->sys, [=](self_ptr self) {
+    self->request(ctx->users, ctx->settings.request_timeout, login_atom::value, *username)
+      .then(
+        [=](user_credentials& found) {
+          ask(
+            self, ctx, respond, ctx->hasher,
+            [=](bool ok) {
+              if (!ok)
+                refuse();
+              else
+                respond(json_answer(200, (tokens_json(ctx, found.account))));
+            },
+            verify_atom::value, found.password_hash, *password);
+        },
+        [=](caf::error& err) {
+          if (code_of(err) == chat_errc::not_found)
+            refuse();
+          else
+            respond(error_response(err));
+        });
+  });
+}
+
+void refresh(ctx_ptr ctx, http_request req, route_params, http_responder respond) {
+  auto body = json_body(req, respond);
+  if (!body)
+    return;
+  auto token = string_field(*body, "refreshToken");
+  std::string why = "refresh needs {refreshToken}";
+  auto claims =
+    token ? ctx->tokens->verify(*token, token_kind::refresh, now_seconds(), why) : std::nullopt;
+  if (!claims) {
+    respond(chat::error_response(chat_errc::unauthorized, why));
+    return;
+  }
+  in_actor(*ctx->sys, [=](self_ptr self) {
+    ask(
+      self, ctx, respond, ctx->users,
+      [=](user& account) { respond(json_answer(200, (tokens_json(ctx, account)))); },
+      user_atom::value, claims->user_id);
+  });
+}
+
+} // namespace
+
+void add_auth_routes(router& routes, const ctx_ptr& ctx) {
+  routes.add("POST", "/api/v1/auth/signup", route_to(ctx, signup));
+  routes.add("POST", "/api/v1/auth/login", route_to(ctx, login));
+  routes.add("POST", "/api/v1/auth/refresh", route_to(ctx, refresh));
+}
+
+} // namespace chat::rest

@@ -1,0 +1,94 @@
+#include "gateway/rest/common.hpp"
+
+#include "protocol/clock.hpp"
+#include "protocol/types/room.hpp"
+
+namespace chat::rest {
+
+router::handler route_to(const ctx_ptr& ctx, handler_fn fn) {
+  return [ctx, fn](http_request req, route_params params, http_responder respond) {
+    fn(ctx, std::move(req), std::move(params), std::move(respond));
+  };
+}
+
+http_response error_response(const caf::error& err) {
+  auto code = code_of(err);
+  auto message = context_of(err);
+  if (message.empty() || http_status_of(code) >= 500)
+    message = describe(err);
+  return chat::error_response(code, message);
+}
+
+void bad_request(const http_responder& respond, const std::string& message) {
+  respond(chat::error_response(chat_errc::invalid_input, message));
+}
+
+http_response json_answer(int status, const json& body) {
+  return json_response(status, dump(body));
+}
+
+http_response no_content() {
+  return http_response{204, "application/json", {}, {}};
+}
+
+std::optional<int64_t> authenticate(const ctx_ptr& ctx, const http_request& req,
+                                    const http_responder& respond) {
+  auto& header = req.header("authorization");
+  constexpr std::string_view bearer = "Bearer ";
+  if (header.compare(0, bearer.size(), bearer) != 0) {
+    respond(chat::error_response(chat_errc::unauthorized, "missing bearer token"));
+    return std::nullopt;
+  }
+  std::string why;
+  auto claims = ctx->tokens->verify(std::string_view{header}.substr(bearer.size()),
+                                    token_kind::access, now_seconds(), why);
+  if (!claims) {
+    respond(chat::error_response(chat_errc::unauthorized, why));
+    return std::nullopt;
+  }
+  return claims->user_id;
+}
+
+std::optional<json> json_body(const http_request& req, const http_responder& respond) {
+  auto body = parse_object(req.body);
+  if (!body)
+    bad_request(respond, "the body must be a JSON object");
+  return body;
+}
+
+std::optional<int64_t> path_id(const route_params& params, const char* name,
+                               const http_responder& respond) {
+  auto i = params.find(name);
+  auto id = i == params.end() ? std::nullopt : parse_id(i->second);
+  if (!id)
+    bad_request(respond, std::string{name} + " must be a positive integer");
+  return id;
+}
+
+std::optional<int64_t> query_number(const http_request& req, const char* name, int64_t fallback,
+                                    int64_t low, int64_t high) {
+  auto i = req.query.find(name);
+  if (i == req.query.end())
+    return fallback;
+  auto value = parse_seq(i->second);
+  if (!value && i->second.size() > 1 && i->second[0] == '-')
+    if (auto negative = parse_seq(std::string_view{i->second}.substr(1)))
+      value = -*negative;
+  if (!value || *value < low || *value > high)
+    return std::nullopt;
+  return value;
+}
+
+void reload_members(self_ptr self, const ctx_ptr& ctx, int64_t room_id,
+                    std::function<void()> then) {
+  auto timeout = ctx->settings.request_timeout;
+  self->request(ctx->directory, timeout, lookup_atom::value, room_id)
+    .then(
+      [self, timeout, then](room_actor& room) {
+        self->request(room, timeout, reload_atom::value)
+          .then([then](bool) { then(); }, [then](caf::error&) { then(); });
+      },
+      [then](caf::error&) { then(); });
+}
+
+} // namespace chat::rest

@@ -1,0 +1,21 @@
+#include "gateway/rest/rest_api.hpp"
+
+#include "gateway/http/router.hpp"
+#include "gateway/rest/routes.hpp"
+
+namespace chat {
+
+http_handler make_rest_api(std::shared_ptr<gateway_context> ctx, admin_context admin) {
+  auto routes = std::make_shared<router>();
+  rest::add_ops_routes(*routes, ctx);
+  rest::add_auth_routes(*routes, ctx);
+  rest::add_user_routes(*routes, ctx);
+  rest::add_room_routes(*routes, ctx);
+  rest::add_message_routes(*routes, ctx);
+  add_admin_routes(*routes, admin);
+  return [routes](http_request request, http_responder respond) {
+    routes->dispatch(std::move(request), std::move(respond));
+  };
+}
+
+} // namespace chat

@@ -1,0 +1,31 @@
+// The REST areas: each registers its routes on the node's router (one line per area in
+// rest_api.cpp).
+#pragma once
+
+#include <memory>
+
+namespace chat {
+
+class router;
+struct gateway_context;
+
+namespace rest {
+
+/// POST /api/v1/auth/signup, /login, /refresh.
+void add_auth_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /api/v1/users/..., /api/v1/notifications.
+void add_user_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /api/v1/chatrooms/...
+void add_room_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /api/v1/messages/...
+void add_message_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /healthz, /metrics, /api/v1/cluster.
+void add_ops_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+} // namespace rest
+
+} // namespace chat

@@ -1,0 +1,176 @@
+// /app/chat: a message goes to its room actor (wherever it runs), whose saga reports SAVED or
+// FAILED. The re-send tracker decides what happens when that room actor dies or loses the
+// room before the final status.
+#include "gateway/stomp/destinations.hpp"
+
+#include <caf/sec.hpp>
+#include <nlohmann/json.hpp>
+
+#include "gateway/auth/rate_limiter.hpp"
+#include "gateway/json_fields.hpp"
+#include "gateway/stomp/session_ops.hpp"
+#include "protocol/errors.hpp"
+#include "protocol/types/message.hpp"
+#include "protocol/types/saga.hpp"
+
+namespace chat {
+
+namespace {
+
+constexpr size_t max_temp_id = 64;
+constexpr size_t max_mentions = 100;
+
+/// The tracker's number of a room actor; monitored from its first message on.
+resend_tracker::room_key key_of(session_ptr self, const room_actor& room) {
+  auto& st = self->state;
+  auto [i, added] = st.room_keys.emplace(room.address(), st.last_room_key + 1);
+  if (added) {
+    ++st.last_room_key;
+    self->monitor(room);
+  }
+  return i->second;
+}
+
+void fail_admission(session_ptr self, int64_t room_id, const std::string& temp_id,
+                    const caf::error& err) {
+  destination_scope scope{self, "/app/chat"};
+  auto code = app_code(err);
+  auto status = make_status(room_id, temp_id, delivery_status::failed);
+  status.error_code = wire_code(code);
+  status.error_message = describe(err);
+  deliver_status(self, status);
+  app_error(self, code, describe(err), temp_id);
+}
+
+/// Sends a message to its room actor; a room actor that stopped meanwhile is looked up again
+/// once (`attempt`).
+void admit(session_ptr self, chat_message draft, int attempt) {
+  auto room_id = draft.room_id;
+  auto temp_id = draft.temp_id;
+  with_room(
+    self, room_id,
+    [self, draft, attempt](room_actor& room) {
+      auto& st = self->state;
+      auto token = st.resends.admitted(draft, key_of(self, room));
+      self
+        ->request(room, st.ctx->settings.request_timeout, send_atom::value, draft,
+                  caf::actor_cast<status_sink_actor>(self))
+        .then(
+          [self, draft, token](status_event& reply) {
+            self->state.resends.admission_answered(reply, token);
+            deliver_status(self, reply);
+            if (reply.status == delivery_status::failed) {
+              destination_scope scope{self, "/app/chat"};
+              app_error(self, reply.error_code, reply.error_message, draft.temp_id);
+            }
+          },
+          [self, draft, attempt, token](caf::error& err) {
+            // Not current: its room died and it was admitted again; that admission answers.
+            if (!self->state.resends.admission_failed(draft.room_id, draft.temp_id, token))
+              return;
+            if (attempt == 0 && forget_stale_room(self, draft.room_id, err))
+              admit(self, draft, attempt + 1);
+            else
+              fail_admission(self, draft.room_id, draft.temp_id, err);
+          });
+    },
+    [self, room_id, temp_id](const caf::error& err) {
+      fail_admission(self, room_id, temp_id, err);
+    });
+}
+
+} // namespace
+
+void send_chat(session_ptr self, const nlohmann::json& body) {
+  auto& st = self->state;
+  auto room_id = id_field(body, "roomId");
+  auto temp_id = text_field(body, "tempId", max_temp_id);
+  auto temp = temp_id ? *temp_id : std::string{};
+  if (!room_id) {
+    app_error(self, chat_errc::invalid_input, "roomId must be a positive integer", temp);
+    return;
+  }
+  auto content = body.find("content");
+  if (content == body.end() || !content->is_string() ||
+      content->get_ref<const std::string&>().empty()) {
+    app_error(self, chat_errc::invalid_input, "content must be a non-empty string", temp);
+    return;
+  }
+  auto max_content = st.ctx->settings.max_content_bytes;
+  if (content->get_ref<const std::string&>().size() > max_content) {
+    app_error(self, chat_errc::invalid_input,
+              "content longer than " + std::to_string(max_content) + " bytes", temp);
+    return;
+  }
+  if (!temp_id || temp_id->empty()) {
+    app_error(self, chat_errc::invalid_input,
+              "tempId must be a string of 1 to " + std::to_string(max_temp_id) + " bytes");
+    return;
+  }
+  auto type = text_field(body, "type", 16);
+  auto thread_id = text_field(body, "threadId", 64);
+  auto reply_to = text_field(body, "replyTo", 64);
+  if (!type || !thread_id || !reply_to) {
+    app_error(self, chat_errc::invalid_input, "type, threadId and replyTo must be short strings",
+              temp);
+    return;
+  }
+  auto mentions = id_list(body, "mentions", max_mentions);
+  if (!mentions) {
+    app_error(self, chat_errc::invalid_input, "mentions must be an array of user ids", temp);
+    return;
+  }
+  chat_message draft;
+  draft.room_id = *room_id;
+  draft.sender_id = st.user_id;
+  draft.temp_id = *temp_id;
+  draft.content = content->get<std::string>();
+  draft.type = type->empty() ? "TEXT" : *type;
+  draft.thread_id = *thread_id;
+  draft.reply_to = *reply_to;
+  draft.mentions = std::move(*mentions);
+  if (!st.ctx->limiter->allow(st.user_id)) {
+    auto status = make_status(draft.room_id, draft.temp_id, delivery_status::failed);
+    status.error_code = wire_code(chat_errc::rate_limited);
+    status.error_message = "too many messages: slow down";
+    deliver_status(self, status);
+    app_error(self, chat_errc::rate_limited, status.error_message, draft.temp_id);
+    return;
+  }
+  deliver_status(self, make_status(draft.room_id, draft.temp_id, delivery_status::sending));
+  admit(self, std::move(draft), 0);
+}
+
+void on_status(session_ptr self, const status_event& event) {
+  if (event.status == delivery_status::saved || event.status == delivery_status::failed) {
+    chat_message draft;
+    switch (self->state.resends.on_final_status(event, draft)) {
+    case resend_tracker::verdict::drop:
+      return;
+    case resend_tracker::verdict::resend:
+      // The room's owner changed under it: its current home answers, same tempId.
+      self->state.rooms.erase(event.room_id);
+      admit(self, std::move(draft), 0);
+      return;
+    case resend_tracker::verdict::deliver:
+      break;
+    }
+  }
+  deliver_status(self, event);
+}
+
+void on_room_down(session_ptr self, const caf::actor_addr& room) {
+  auto& st = self->state;
+  std::erase_if(st.rooms, [&](const auto& entry) { return entry.second.address() == room; });
+  auto i = st.room_keys.find(room);
+  if (i == st.room_keys.end())
+    return;
+  auto key = i->second;
+  st.room_keys.erase(i);
+  // Its node died or it stopped: what it admitted goes to the room's new home, same tempId
+  // (saved once there, whatever happened here).
+  for (auto& draft : st.resends.room_died(key))
+    admit(self, std::move(draft), 0);
+}
+
+} // namespace chat

@@ -1,0 +1,33 @@
+// /app/typing: typing events of a user in a room, throttled (gateway.typing-interval).
+#include "gateway/stomp/destinations.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "gateway/json_fields.hpp"
+#include "gateway/stomp/session_ops.hpp"
+#include "protocol/errors.hpp"
+
+namespace chat {
+
+void typing(session_ptr self, const nlohmann::json& body) {
+  auto& st = self->state;
+  auto room_id = id_field(body, "roomId");
+  auto is_typing = body.find("isTyping");
+  if (!room_id || is_typing == body.end() || !is_typing->is_boolean()) {
+    app_error(self, chat_errc::invalid_input, "typing needs {roomId, isTyping}");
+    return;
+  }
+  auto now = connection_state::clock::now();
+  auto& last = st.last_typing[*room_id];
+  if (now - last < st.ctx->settings.typing_interval)
+    return; // rate-limited per user and room
+  last = now;
+  with_room(
+    self, *room_id,
+    [self, typing = is_typing->get<bool>()](room_actor& room) {
+      self->send(room, typing_atom::value, self->state.user_id, typing);
+    },
+    [](const caf::error&) {});
+}
+
+} // namespace chat

@@ -1,0 +1,254 @@
+#include "gateway/stomp/session.hpp"
+
+#include <algorithm>
+
+#include <caf/sec.hpp>
+#include <caf/system_messages.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "gateway/json_fields.hpp"
+#include "gateway/stomp/session_ops.hpp"
+#include "protocol/clock.hpp"
+#include "protocol/codec/event_json.hpp"
+#include "protocol/codec/json.hpp"
+#include "protocol/codec/message_json.hpp"
+#include "protocol/codec/room_json.hpp"
+#include "protocol/errors.hpp"
+#include "protocol/interfaces/cluster.hpp"
+#include "protocol/interfaces/stores.hpp"
+#include "protocol/metrics.hpp"
+#include "protocol/types/room.hpp"
+#include "protocol/types/saga.hpp"
+#include "protocol/types/streamer.hpp"
+#include "protocol/uuid.hpp"
+
+namespace chat {
+
+using clock_type = connection_state::clock;
+
+namespace {
+
+// -- CONNECT ----------------------------------------------------------------------------------
+
+/// "cx,cy" of a heart-beat header.
+std::optional<std::pair<int64_t, int64_t>> parse_heartbeat(const std::string& text) {
+  auto comma = text.find(',');
+  if (comma == std::string::npos)
+    return std::nullopt;
+  auto x = parse_seq(std::string_view{text}.substr(0, comma));
+  auto y = parse_seq(std::string_view{text}.substr(comma + 1));
+  if (!x || !y)
+    return std::nullopt;
+  return std::make_pair(*x, *y);
+}
+
+std::string token_of(const connection_state& st, const stomp_frame& frame) {
+  for (auto* name : {"Authorization", "authorization"})
+    if (auto* header = frame.header(name)) {
+      constexpr std::string_view bearer = "Bearer ";
+      if (header->compare(0, bearer.size(), bearer) == 0)
+        return header->substr(bearer.size());
+      return *header;
+    }
+  if (auto* passcode = frame.header("passcode"))
+    return *passcode;
+  return st.url_token;
+}
+
+/// Tells the user's rooms that a session of the user is here (/topic/active/{roomId}).
+void announce_presence(session_ptr self) {
+  auto& st = self->state;
+  self
+    ->request(st.ctx->membership, st.ctx->settings.request_timeout, rooms_of_atom::value,
+              st.user_id)
+    .then(
+      [self](std::vector<room_view>& rooms) {
+        for (auto& view : rooms) {
+          auto room_id = view.room.id;
+          with_room(
+            self, room_id,
+            [self, room_id](room_actor& room) {
+              if (!self->state.connected)
+                return;
+              self->state.present_in.push_back(room_id);
+              self->send(room, presence_atom::value, self->state.user_id, true);
+            },
+            [](const caf::error&) {});
+        }
+      },
+      [](caf::error&) {});
+}
+
+void handle_connect(session_ptr self, const stomp_frame& frame) {
+  auto& st = self->state;
+  if (auto* versions = frame.header("accept-version")) {
+    if (versions->find("1.2") == std::string::npos) {
+      close_with_error(self, "unsupported protocol version", "only STOMP 1.2 is supported");
+      return;
+    }
+  }
+  int64_t client_sends = 0;
+  int64_t client_wants = 0;
+  if (auto* heartbeat = frame.header("heart-beat")) {
+    auto parsed = parse_heartbeat(*heartbeat);
+    if (!parsed) {
+      close_with_error(self, "malformed heart-beat header");
+      return;
+    }
+    std::tie(client_sends, client_wants) = *parsed;
+  }
+  std::string why;
+  auto claims = st.ctx->tokens->verify(token_of(st, frame), token_kind::access, now_seconds(), why);
+  if (!claims) {
+    close_with_error(self, "authentication failed", why);
+    return;
+  }
+  st.connected = true;
+  st.user_id = claims->user_id;
+  st.username = claims->username;
+  auto offer =
+    std::chrono::duration_cast<std::chrono::milliseconds>(st.ctx->settings.heartbeat).count();
+  st.send_every = std::chrono::milliseconds{client_wants > 0 ? std::max(offer, client_wants) : 0};
+  st.expect_every = std::chrono::milliseconds{client_sends > 0 ? std::max(offer, client_sends) : 0};
+  write_encoded(self, encode_frame("CONNECTED", {{"version", "1.2"},
+                                                 {"heart-beat", std::to_string(offer) + "," +
+                                                                  std::to_string(offer)},
+                                                 {"server", "chatd/0.1"},
+                                                 {"session", st.session_id},
+                                                 {"user-name", std::to_string(st.user_id)}}));
+  self->send(st.ctx->fanout, session_atom::value, st.user_id,
+             caf::actor_cast<connection_actor>(self));
+  announce_presence(self);
+  receipt(self, frame);
+}
+
+// -- the frame loop ---------------------------------------------------------------------------
+
+void handle_frame(session_ptr self, const stomp_frame& frame) {
+  auto& st = self->state;
+  ++metrics::instance().frames_in;
+  auto& command = frame.command;
+  if (!st.connected) {
+    if (command == "CONNECT" || command == "STOMP")
+      handle_connect(self, frame);
+    else
+      close_with_error(self, "not connected", "the first frame must be CONNECT");
+    return;
+  }
+  if (command == "SEND") {
+    handle_send(self, frame);
+  } else if (command == "SUBSCRIBE") {
+    handle_subscribe(self, frame);
+  } else if (command == "UNSUBSCRIBE") {
+    handle_unsubscribe(self, frame);
+  } else if (command == "DISCONNECT") {
+    receipt(self, frame);
+    st.closing = true;
+    end_session(self);
+    st.out->close();
+  } else if (command == "ACK" || command == "NACK") {
+    receipt(self, frame); // subscriptions are ack:auto
+  } else if (command == "BEGIN" || command == "COMMIT" || command == "ABORT") {
+    close_with_error(self, "transactions are not supported");
+  } else if (command == "CONNECT" || command == "STOMP") {
+    close_with_error(self, "already connected");
+  } else {
+    close_with_error(self, "unknown command " + command);
+  }
+}
+
+void on_tick(session_ptr self) {
+  auto& st = self->state;
+  if (st.closing)
+    return;
+  auto now = clock_type::now();
+  if (!st.connected) {
+    if (now - st.opened > st.ctx->settings.connect_timeout) {
+      close_with_error(self, "CONNECT expected", "no CONNECT frame within the connect timeout");
+      return;
+    }
+  } else {
+    // Our heart-beat first: a client that went silent still got every beat that was due.
+    if (st.send_every.count() > 0 && now - st.last_out >= st.send_every) {
+      st.last_out = now;
+      st.out->send_heartbeat();
+    }
+    if (st.expect_every.count() > 0 && now - st.last_in > st.expect_every * 2) {
+      close_with_error(self, "heart-beat timeout", "the client went silent");
+      return;
+    }
+  }
+  self->delayed_send(self, st.ctx->settings.tick_interval, tick_atom::value);
+}
+
+} // namespace
+
+connection_actor::behavior_type connection(session_ptr self, std::shared_ptr<gateway_context> ctx,
+                                           std::shared_ptr<outbound_channel> out,
+                                           std::string url_token, std::string remote) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  st.out = std::move(out);
+  st.url_token = std::move(url_token);
+  st.remote = std::move(remote);
+  st.session_id = make_uuid().substr(24);
+  st.parser = stomp_parser{stomp_limits{st.ctx->settings.max_frame_bytes, 64, 8 * 1024}};
+  st.opened = st.last_in = st.last_out = clock_type::now();
+  auto& counters = metrics::instance();
+  ++counters.connections_open;
+  ++counters.connections_total;
+  self->attach_functor([] { --metrics::instance().connections_open; });
+  self->delayed_send(self, st.ctx->settings.tick_interval, tick_atom::value);
+  self->set_down_handler([self](caf::down_msg& msg) { on_room_down(self, msg.source); });
+  return {
+    [=](inbound_atom, const std::string& data) {
+      auto& st = self->state;
+      if (st.closing)
+        return;
+      st.last_in = clock_type::now();
+      st.parser.feed(data);
+      while (!st.closing) {
+        auto frame = st.parser.next();
+        if (!frame)
+          break;
+        handle_frame(self, *frame);
+      }
+      st.parser.take_heartbeats();
+      if (st.parser.failed())
+        close_with_error(self, "malformed frame", st.parser.error());
+    },
+    [=](closed_atom) {
+      end_session(self);
+      self->quit();
+    },
+    [=](overflow_atom) {
+      ++metrics::instance().slow_consumers_dropped;
+      close_with_error(self, "slow consumer", "the client does not read fast enough");
+    },
+    [=](tick_atom) { on_tick(self); },
+    [=](status_event& event) { on_status(self, event); },
+    [=](const local_broadcast& event) {
+      for (auto& [id, sub] : self->state.subscriptions)
+        if (sub.type == subscription::kind::room && sub.room_id == event.room_id &&
+            sub.topic == event.topic)
+          deliver_to_subscription(self, sub, event);
+    },
+    [=](const room_update& update) {
+      auto& st = self->state;
+      for (auto& member : update.members)
+        if (member.user_id == st.user_id) {
+          to_queue(self, "/user/queue/room-updates", room_update_json(update, member.unread));
+          return;
+        }
+    },
+    [=](const user_delivery& delivery) { to_queue(self, delivery.queue, delivery.body); },
+    [=](const mention_notification& notification) {
+      if (notification.user_id == self->state.user_id)
+        to_queue(self, "/user/queue/notifications", notification_json(notification));
+    },
+    [=](resume_atom, const std::string& sub_id) { replay(self, sub_id); },
+  };
+}
+
+} // namespace chat

@@ -1,0 +1,253 @@
+// SUBSCRIBE and UNSUBSCRIBE: room topics through the node's fan-out (membership checked by
+// it), status topics (membership checked by the room), user queues; a since-seq replay of the
+// messages topic, page by page, with live messages held until it caught up.
+#include "gateway/stomp/subscriptions.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/json_fields.hpp"
+#include "gateway/stomp/session_ops.hpp"
+#include "protocol/codec/message_json.hpp"
+#include "protocol/errors.hpp"
+#include "protocol/interfaces/cluster.hpp"
+#include "protocol/interfaces/stores.hpp"
+#include "protocol/types/message.hpp"
+
+namespace chat {
+
+bool is_user_queue(std::string_view destination) {
+  static constexpr std::array<std::string_view, 4> queues{"/user/queue/room-updates",
+                                                          "/user/queue/errors", "/user/queue/sync",
+                                                          "/user/queue/notifications"};
+  return std::find(queues.begin(), queues.end(), destination) != queues.end();
+}
+
+void deliver_to_subscription(session_ptr self, subscription& sub, const local_broadcast& event) {
+  if (sub.pending || sub.replaying) {
+    sub.held.push_back(event);
+    return;
+  }
+  if (event.topic == room_topic::messages) {
+    if (event.seq <= sub.last_seq)
+      return;
+    sub.last_seq = event.seq;
+  }
+  emit(self, sub, event.body);
+}
+
+namespace {
+
+/// The room topics a client may subscribe to: destination prefix -> kind and topic.
+struct room_topic_prefix {
+  std::string_view prefix;
+  subscription::kind type;
+  room_topic topic;
+};
+
+constexpr std::array<room_topic_prefix, 4> room_topics{{
+  {"/topic/messages/", subscription::kind::room, room_topic::messages},
+  {"/topic/typing/", subscription::kind::room, room_topic::typing},
+  {"/topic/active/", subscription::kind::room, room_topic::active},
+  {"/topic/message/status/", subscription::kind::status, room_topic::messages},
+}};
+
+/// Fills the kind, room and topic of a room destination; false if it is none.
+bool parse_room_destination(std::string_view destination, subscription& sub) {
+  for (auto& entry : room_topics) {
+    if (destination.substr(0, entry.prefix.size()) != entry.prefix)
+      continue;
+    auto id = parse_id(destination.substr(entry.prefix.size()));
+    if (!id)
+      return false;
+    sub.type = entry.type;
+    sub.topic = entry.topic;
+    sub.room_id = *id;
+    return true;
+  }
+  return false;
+}
+
+void flush_held(session_ptr self, subscription& sub) {
+  auto held = std::move(sub.held);
+  sub.held.clear();
+  for (auto& event : held)
+    deliver_to_subscription(self, sub, event);
+}
+
+/// The fan-out took the subscription: replay (since, delivered] first, then go live.
+void subscribed(session_ptr self, const std::string& sub_id, std::optional<int64_t> since,
+                int64_t delivered, const stomp_frame& frame) {
+  auto& st = self->state;
+  auto i = st.subscriptions.find(sub_id);
+  if (i == st.subscriptions.end())
+    return;
+  auto& sub = i->second;
+  sub.pending = false;
+  if (since && *since < delivered) {
+    sub.last_seq = *since;
+    sub.replay_until = delivered;
+    sub.replaying = true;
+    receipt(self, frame);
+    replay(self, sub_id);
+    return;
+  }
+  sub.last_seq = since ? std::max(*since, delivered) : delivered;
+  receipt(self, frame);
+  flush_held(self, sub);
+}
+
+} // namespace
+
+void replay(session_ptr self, const std::string& sub_id) {
+  auto& st = self->state;
+  auto i = st.subscriptions.find(sub_id);
+  if (i == st.subscriptions.end() || !i->second.replaying)
+    return;
+  auto& sub = i->second;
+  if (sub.last_seq >= sub.replay_until) {
+    sub.replaying = false;
+    flush_held(self, sub);
+    return;
+  }
+  // Paused while the client's outbound queue is more than half full.
+  if (st.out->queued() > st.ctx->settings.max_outbound_frames / 2) {
+    self->delayed_send(self, st.ctx->settings.replay_pause, resume_atom::value, sub_id);
+    return;
+  }
+  history_query query{sub.room_id, sub.last_seq, sub.replay_until + 1,
+                      static_cast<int32_t>(st.ctx->settings.replay_page), false};
+  self->request(st.ctx->messages, st.ctx->settings.request_timeout, history_atom::value, query)
+    .then(
+      [self, sub_id](history_page& page) {
+        auto& st = self->state;
+        auto i = st.subscriptions.find(sub_id);
+        if (i == st.subscriptions.end())
+          return;
+        auto& sub = i->second;
+        for (auto& msg : page.messages) {
+          if (msg.seq <= sub.last_seq)
+            continue;
+          sub.last_seq = msg.seq;
+          emit(self, sub, std::make_shared<const std::string>(encode_message(msg)));
+        }
+        if (!page.has_more)
+          sub.last_seq = std::max(sub.last_seq, sub.replay_until);
+        replay(self, sub_id);
+      },
+      [self](caf::error& err) {
+        spdlog::warn("connection: replay failed: {}", describe(err));
+        close_with_error(self, "replay failed", describe(err));
+      });
+}
+
+void handle_subscribe(session_ptr self, const stomp_frame& frame) {
+  auto& st = self->state;
+  auto* id = frame.header("id");
+  auto* destination = frame.header("destination");
+  if (id == nullptr || destination == nullptr || id->empty()) {
+    close_with_error(self, "SUBSCRIBE needs an id and a destination");
+    return;
+  }
+  if (st.subscriptions.count(*id) > 0) {
+    close_with_error(self, "subscription id " + *id + " is in use");
+    return;
+  }
+  subscription sub;
+  sub.id = *id;
+  sub.destination = *destination;
+  sub.head = "MESSAGE\ndestination:" + stomp_escape(*destination) +
+             "\nsubscription:" + stomp_escape(*id) + "\ncontent-type:application/json\n";
+  if (is_user_queue(*destination)) {
+    sub.type = subscription::kind::user_queue;
+    sub.pending = false;
+    st.subscriptions.emplace(*id, std::move(sub));
+    receipt(self, frame);
+    return;
+  }
+  if (!parse_room_destination(*destination, sub)) {
+    app_error(self, chat_errc::unknown_destination, "unknown destination " + *destination);
+    receipt(self, frame);
+    return;
+  }
+  std::optional<int64_t> since;
+  if (auto* since_seq = frame.header("since-seq")) {
+    since = parse_seq(*since_seq);
+    if (!since || sub.type != subscription::kind::room || sub.topic != room_topic::messages) {
+      app_error(self, chat_errc::invalid_input,
+                "since-seq must be a non-negative integer on /topic/messages/{roomId}");
+      receipt(self, frame);
+      return;
+    }
+  }
+  auto sub_id = *id;
+  auto room_id = sub.room_id;
+  auto type = sub.type;
+  auto topic = sub.topic;
+  st.subscriptions.emplace(sub_id, std::move(sub));
+  auto frame_copy = std::make_shared<stomp_frame>(frame);
+  auto refuse = [self, sub_id, frame_copy](const caf::error& err) {
+    self->state.subscriptions.erase(sub_id);
+    app_error(self, app_code(err), describe(err));
+    receipt(self, *frame_copy);
+  };
+  with_room(
+    self, room_id,
+    [self, sub_id, room_id, type, topic, since, refuse, frame_copy](room_actor& room) {
+      auto& st = self->state;
+      auto timeout = st.ctx->settings.request_timeout;
+      if (type == subscription::kind::status) {
+        // Only its own statuses: membership is the only check.
+        self->request(room, timeout, is_member_atom::value, st.user_id)
+          .then(
+            [self, sub_id, refuse, frame_copy](bool member) {
+              if (!member) {
+                refuse(make_error(chat_errc::not_member, "not a member of this room"));
+                return;
+              }
+              if (auto i = self->state.subscriptions.find(sub_id);
+                  i != self->state.subscriptions.end())
+                i->second.pending = false;
+              receipt(self, *frame_copy);
+            },
+            refuse);
+        return;
+      }
+      self
+        ->request(st.ctx->fanout, timeout, subscribe_atom::value, room_id, room, topic, st.user_id,
+                  caf::actor_cast<connection_actor>(self))
+        .then([self, sub_id, since, frame_copy](
+                int64_t delivered) { subscribed(self, sub_id, since, delivered, *frame_copy); },
+              refuse);
+    },
+    refuse);
+}
+
+void handle_unsubscribe(session_ptr self, const stomp_frame& frame) {
+  auto& st = self->state;
+  auto* id = frame.header("id");
+  if (id == nullptr) {
+    close_with_error(self, "UNSUBSCRIBE needs an id");
+    return;
+  }
+  auto i = st.subscriptions.find(*id);
+  if (i != st.subscriptions.end()) {
+    auto sub = std::move(i->second);
+    st.subscriptions.erase(i);
+    if (sub.type == subscription::kind::room) {
+      bool still_used =
+        std::any_of(st.subscriptions.begin(), st.subscriptions.end(), [&](const auto& entry) {
+          return entry.second.type == subscription::kind::room &&
+                 entry.second.room_id == sub.room_id && entry.second.topic == sub.topic;
+        });
+      if (!still_used)
+        self->send(st.ctx->fanout, unsubscribe_atom::value, sub.room_id, sub.topic,
+                   caf::actor_cast<connection_actor>(self));
+    }
+  }
+  receipt(self, frame);
+}
+
+} // namespace chat

@@ -1,0 +1,36 @@
+#include "persistence/rooms/room_rows.hpp"
+
+#include <pqxx/pqxx>
+
+#include "protocol/codec/message_json.hpp"
+
+namespace chat {
+
+const char* const room_columns =
+  "r.id, r.title, r.type, (extract(epoch from r.created_at) * 1000)::bigint, r.last_seq, "
+  "r.message_count, r.version, (extract(epoch from r.last_activity_at) * 1000)::bigint, "
+  "coalesce(r.last_message::text, ''), coalesce(r.owner_node, ''), r.owner_epoch";
+
+room_metadata read_room(const pqxx::row& row) {
+  room_metadata result;
+  result.id = row[0].as<int64_t>();
+  result.title = row[1].as<std::string>();
+  result.type = row[2].as<std::string>();
+  result.created_at = row[3].as<int64_t>();
+  result.last_seq = row[4].as<int64_t>();
+  result.message_count = row[5].as<int64_t>();
+  result.version = row[6].as<int64_t>();
+  result.last_activity_at = row[7].as<int64_t>();
+  auto last = row[8].as<std::string>();
+  if (!last.empty()) {
+    if (auto msg = decode_message(last)) {
+      result.has_last_message = true;
+      result.last_message = std::move(*msg);
+    }
+  }
+  result.owner_node = row[9].as<std::string>();
+  result.owner_epoch = row[10].as<int64_t>();
+  return result;
+}
+
+} // namespace chat

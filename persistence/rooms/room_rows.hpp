@@ -1,0 +1,15 @@
+// How rooms are read from rows: shared by the queries that return rooms.
+#pragma once
+
+#include <pqxx/row>
+
+#include "protocol/types/room.hpp"
+
+namespace chat {
+
+/// The select list that read_room expects (alias r for the rooms table).
+extern const char* const room_columns;
+
+room_metadata read_room(const pqxx::row& row);
+
+} // namespace chat

@@ -1,0 +1,57 @@
+#include "protocol/codec/room_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/clock.hpp"
+#include "protocol/codec/json.hpp"
+#include "protocol/codec/message_json.hpp"
+#include "protocol/codec/user_json.hpp"
+#include "protocol/types/delivery.hpp"
+#include "protocol/types/room.hpp"
+
+namespace chat {
+
+using json = nlohmann::json;
+
+json to_json(const room_view& x) {
+  json participants = json::array();
+  for (auto& p : x.participants)
+    participants.push_back(to_json(p));
+  return json{
+    {"id", x.room.id},
+    {"title", x.room.title},
+    {"type", x.room.type},
+    {"participants", std::move(participants)},
+    {"lastSeq", x.room.last_seq},
+    {"lastMessage", x.room.has_last_message ? to_json(x.room.last_message) : json(nullptr)},
+    {"lastActivityAt", iso8601(x.room.last_activity_at)},
+    {"unreadCount", x.unread_count},
+  };
+}
+
+std::string typing_json(int64_t room_id, int64_t user_id, bool typing) {
+  return json{{"roomId", room_id}, {"userId", user_id}, {"isTyping", typing}}.dump();
+}
+
+std::string presence_json(int64_t room_id, int64_t user_id, bool active, int64_t last_seen) {
+  return json{{"roomId", room_id},
+              {"userId", user_id},
+              {"active", active},
+              {"lastSeenAt", iso8601(last_seen)}}
+    .dump();
+}
+
+std::string room_update_json(const room_update& update, int64_t unread) {
+  auto result = json{{"roomId", update.room_id},
+                     {"unreadCount", unread},
+                     {"lastActivityAt", iso8601(update.last_activity_at)}}
+                  .dump();
+  // The room encoded its last message once for all members: splice it in.
+  result.pop_back();
+  result += ",\"lastMessage\":";
+  result += update.last_message.empty() ? std::string_view{"null"} : update.last_message;
+  result += '}';
+  return result;
+}
+
+} // namespace chat

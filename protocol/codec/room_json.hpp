@@ -1,0 +1,27 @@
+// JSON of rooms and of what rooms publish besides messages (typing, presence, room updates).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "protocol/fwd.hpp"
+
+namespace chat {
+
+/// The `room` object for one member: {id, title, type, participants, lastSeq, lastMessage,
+/// lastActivityAt, unreadCount}.
+nlohmann::json to_json(const room_view& x);
+
+/// `/topic/typing/{roomId}`: {roomId, userId, isTyping}.
+std::string typing_json(int64_t room_id, int64_t user_id, bool typing);
+
+/// `/topic/active/{roomId}`: {roomId, userId, active, lastSeenAt}.
+std::string presence_json(int64_t room_id, int64_t user_id, bool active, int64_t last_seen);
+
+/// `/user/queue/room-updates` for one member: {roomId, lastMessage, unreadCount,
+/// lastActivityAt}; the last message is spliced in as encoded by the room.
+std::string room_update_json(const room_update& update, int64_t unread);
+
+} // namespace chat

@@ -1,0 +1,101 @@
+// The stores' actors: fronts that batch requests for their detached PostgreSQL workers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/timespan.hpp>
+
+#include "protocol/atoms.hpp"
+#include "protocol/fwd.hpp"
+
+namespace chat {
+
+/// The messages store (its own database): the saga's steps 1 and 3, history, recovery.
+using message_store_actor = caf::typed_actor<
+  // Stores a message marked pending (saga step 1); dedupes on (sender, tempId).
+  caf::replies_to<insert_atom, chat_message>::with<insert_outcome>,
+  // Marks a pending message committed (saga step 3); false if it does not exist.
+  caf::replies_to<finalize_atom, std::string>::with<bool>,
+  // Deletes a message by id (compensation of step 1); false if it did not exist.
+  caf::replies_to<delete_atom, std::string>::with<bool>,
+  // Marks a pending message as compensating, so that recovery never finishes it forward;
+  // false if it is not pending (committed already, or gone).
+  caf::replies_to<mark_atom, std::string>::with<bool>,
+  // Reads committed messages of a room by seq range.
+  caf::replies_to<history_atom, history_query>::with<history_page>,
+  // Finds the message of a sender with a tempId (empty vector if none).
+  caf::replies_to<find_atom, int64_t, std::string>::with<std::vector<chat_message>>,
+  // Reads what a room needs to activate: highest seq and its most recent messages.
+  caf::replies_to<snapshot_atom, int64_t, int32_t>::with<room_snapshot>,
+  // Lists messages not committed and older than the given age (for recovery).
+  caf::replies_to<pending_atom, caf::timespan, int32_t>::with<std::vector<chat_message>>,
+  // True when the database answers.
+  caf::replies_to<ping_atom>::with<bool>>;
+
+/// The commit store (rooms database): what the saga and the room actors need, on a worker
+/// pool of its own so that no REST query ever waits in front of it.
+using commit_store_actor = caf::typed_actor<
+  // Takes ownership of a room for a node by incrementing its owner epoch.
+  caf::replies_to<claim_atom, int64_t, std::string>::with<room_claim>,
+  // Saga step 2 for a batch of one room's messages: metadata + outbox in one transaction
+  // (commits of several rooms that arrive together share that transaction).
+  caf::replies_to<commit_atom, room_commit>::with<commit_result>,
+  // Decides a message under the room's row lock: keeps its commit (if any, and abort is
+  // false) or aborts it (tombstone; removes the commit and recomputes the room).
+  caf::replies_to<resolve_atom, int64_t, std::string, bool>::with<resolution>,
+  // Records a saga whose compensation failed; true once stored.
+  caf::replies_to<dead_atom, saga_dead_letter>::with<bool>,
+  // Lists unresolved saga dead letters (at most the given number), oldest first.
+  caf::replies_to<dead_list_atom, int32_t>::with<std::vector<saga_dead_letter>>,
+  // Marks the dead letter of a message resolved; false if there was none open.
+  caf::replies_to<dead_done_atom, std::string>::with<bool>,
+  // Reads a room's stored metadata (not_found).
+  caf::replies_to<metadata_atom, int64_t>::with<room_metadata>,
+  // Reads a room's members with their read positions.
+  caf::replies_to<members_atom, int64_t>::with<std::vector<room_member>>,
+  // Counts the outbox backlog and dead events.
+  caf::replies_to<backlog_atom>::with<outbox_stats>,
+  // True when the database answers.
+  caf::replies_to<ping_atom>::with<bool>>;
+
+/// The membership store (rooms database): rooms and members as the REST API and the gateway
+/// read and change them, on a worker pool of its own.
+using membership_store_actor = caf::typed_actor<
+  // Creates a room (title, type, creator, participants) with its creator as a member.
+  caf::replies_to<create_atom, std::string, std::string, int64_t,
+                  std::vector<int64_t>>::with<room_view>,
+  // Lists a user's rooms, most recent activity first.
+  caf::replies_to<rooms_of_atom, int64_t>::with<std::vector<room_view>>,
+  // Reads a room (room, user) as that member sees it (not_member, not_found).
+  caf::replies_to<view_atom, int64_t, int64_t>::with<room_view>,
+  // Adds members (room, users); true once added.
+  caf::replies_to<add_members_atom, int64_t, std::vector<int64_t>>::with<bool>,
+  // Removes a member (room, user); false if it was none.
+  caf::replies_to<remove_member_atom, int64_t, int64_t>::with<bool>,
+  // Moves a member's read position forward (room, user, seq; negative seq: to the end);
+  // replies with the room as the member now sees it.
+  caf::replies_to<mark_read_atom, int64_t, int64_t, int64_t>::with<room_view>,
+  // True when the database answers.
+  caf::replies_to<ping_atom>::with<bool>>;
+
+/// The users (in the rooms database). Password hashes never leave it except to be verified.
+using user_store_actor = caf::typed_actor<
+  // Creates a user (username, nickname, password hash); conflict when the name is taken.
+  caf::replies_to<signup_atom, std::string, std::string, std::string>::with<user>,
+  // Finds a user with its password hash by name (not_found).
+  caf::replies_to<login_atom, std::string>::with<user_credentials>,
+  // Reads a user (not_found).
+  caf::replies_to<user_atom, int64_t>::with<user>,
+  // True when the database answers.
+  caf::replies_to<ping_atom>::with<bool>>;
+
+/// The mention notifications of chat-streamer's store, read by chatd for its REST API.
+using notification_store_actor = caf::typed_actor<
+  // A user's newest notifications (user, limit), newest first.
+  caf::replies_to<mentions_atom, int64_t, int32_t>::with<std::vector<mention_notification>>>;
+
+} // namespace chat

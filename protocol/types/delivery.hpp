@@ -1,0 +1,90 @@
+// What rooms publish to their subscribers and what reaches users' sessions.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/meta/type_name.hpp>
+
+namespace chat {
+
+/// What a room publishes to its subscribers, per destination kind.
+enum class room_topic : uint8_t {
+  /// `/topic/messages/{roomId}`: committed messages, in seq order.
+  messages = 0,
+  /// `/topic/typing/{roomId}`.
+  typing,
+  /// `/topic/active/{roomId}`.
+  active,
+};
+
+const char* to_string(room_topic x);
+
+/// One event of a room for its subscribers: the JSON body is encoded once.
+struct room_broadcast {
+  int64_t room_id = 0;
+  room_topic topic = room_topic::messages;
+  /// The message's seq (messages topic), 0 otherwise.
+  int64_t seq = 0;
+  /// The message object of the client contract (or the typing / presence object), JSON.
+  std::string body;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, room_broadcast& x) {
+  return f(caf::meta::type_name("chat::room_broadcast"), x.room_id, x.topic, x.seq, x.body);
+}
+
+struct member_unread {
+  int64_t user_id = 0;
+  int64_t unread = 0;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, member_unread& x) {
+  return f(caf::meta::type_name("chat::member_unread"), x.user_id, x.unread);
+}
+
+/// A room changed (`/user/queue/room-updates`): one update serves every listed member.
+struct room_update {
+  int64_t room_id = 0;
+  /// The last message object (JSON, encoded once), or "null".
+  std::string last_message = "null";
+  int64_t last_activity_at = 0;
+  std::vector<member_unread> members;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_update& x) {
+  return f(caf::meta::type_name("chat::room_update"), x.room_id, x.last_message, x.last_activity_at,
+           x.members);
+}
+
+/// A broadcast as a node hands it to its local connections: the body is shared, not copied.
+struct local_broadcast {
+  int64_t room_id = 0;
+  room_topic topic = room_topic::messages;
+  int64_t seq = 0;
+  std::shared_ptr<const std::string> body;
+};
+
+/// A body for one user queue (e.g. "/user/queue/room-updates") of some users' sessions,
+/// wherever they are connected: the node's fan-out hands it to the local sessions and
+/// forwards it once to every peer's fan-out.
+struct user_delivery {
+  std::vector<int64_t> users;
+  /// The queue, e.g. "/user/queue/room-updates".
+  std::string queue;
+  /// The JSON body, encoded once for every listed user.
+  std::string body;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, user_delivery& x) {
+  return f(caf::meta::type_name("chat::user_delivery"), x.users, x.queue, x.body);
+}
+
+} // namespace chat
+
+// Local broadcasts share their body in memory: they never leave the node.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chat::local_broadcast)

@@ -1,0 +1,110 @@
+// Rooms and the room stores' request and reply types.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "protocol/types/message.hpp"
+#include "protocol/types/user.hpp"
+
+namespace chat {
+
+struct room_member {
+  int64_t user_id = 0;
+  /// Highest seq the member has read; unread = room last_seq - read_seq.
+  int64_t read_seq = 0;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_member& x) {
+  return f(caf::meta::type_name("chat::room_member"), x.user_id, x.read_seq);
+}
+
+/// A room as stored in the rooms store.
+struct room_metadata {
+  int64_t id = 0;
+  std::string title;
+  /// "GROUP" or "DIRECT".
+  std::string type = "GROUP";
+  int64_t created_at = 0;
+  int64_t last_seq = 0;
+  int64_t message_count = 0;
+  /// Per-room version of the last outbox event (strictly increasing).
+  int64_t version = 0;
+  int64_t last_activity_at = 0;
+  bool has_last_message = false;
+  chat_message last_message;
+  std::string owner_node;
+  int64_t owner_epoch = 0;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_metadata& x) {
+  return f(caf::meta::type_name("chat::room_metadata"), x.id, x.title, x.type, x.created_at,
+           x.last_seq, x.message_count, x.version, x.last_activity_at, x.has_last_message,
+           x.last_message, x.owner_node, x.owner_epoch);
+}
+
+/// A room as a member sees it (the `room` object of the client contract).
+struct room_view {
+  room_metadata room;
+  std::vector<user> participants;
+  int64_t unread_count = 0;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_view& x) {
+  return f(caf::meta::type_name("chat::room_view"), x.room, x.participants, x.unread_count);
+}
+
+/// Reply to a claim: the room's state once this node owns it under a new epoch.
+struct room_claim {
+  room_metadata room;
+  std::vector<room_member> members;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_claim& x) {
+  return f(caf::meta::type_name("chat::room_claim"), x.room, x.members);
+}
+
+/// Saga step 2 for a batch of messages of one room, fenced by the owner epoch.
+struct room_commit {
+  int64_t room_id = 0;
+  int64_t epoch = 0;
+  std::vector<chat_message> messages;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_commit& x) {
+  return f(caf::meta::type_name("chat::room_commit"), x.room_id, x.epoch, x.messages);
+}
+
+struct commit_result {
+  /// Messages that were aborted (tombstoned) before this commit: not committed.
+  std::vector<std::string> rejected;
+  /// Version of each committed message's MessageSent event, in the order of the request
+  /// (0 for rejected messages).
+  std::vector<int64_t> versions;
+  /// The room after the commit.
+  room_metadata room;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, commit_result& x) {
+  return f(caf::meta::type_name("chat::commit_result"), x.rejected, x.versions, x.room);
+}
+
+/// Reply to resolve: what became of a message in the rooms store.
+struct resolution {
+  /// True: the room commit exists (and stays); the message must be finished forward.
+  /// False: the message is aborted (tombstoned, commit removed if there was one).
+  bool committed = false;
+  /// True when a commit was removed by this call.
+  bool removed = false;
+  /// The room after the call.
+  room_metadata room;
+};
+
+template <class Inspector> typename Inspector::result_type inspect(Inspector& f, resolution& x) {
+  return f(caf::meta::type_name("chat::resolution"), x.committed, x.removed, x.room);
+}
+
+} // namespace chat

@@ -1,0 +1,42 @@
+// Small helpers of the end-to-end suites: waiting, ports, paths, unique names.
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repo = path.resolve(here, '../../..');
+export const testPg = process.env.CHAT_TEST_PG || 'host=127.0.0.1 port=5499 user=shoot';
+
+let counter = 0;
+/// A number unique in this test process (for database and user names).
+export function unique() {
+  return ++counter;
+}
+
+export function sleep(ms) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+/// Polls until `predicate()` is true; throws after `timeout` ms with `what`.
+export async function waitFor(predicate, what, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await predicate()) return;
+    await sleep(20);
+  }
+  throw new Error('timed out waiting for ' + what);
+}
+
+/// A TCP port on loopback that nothing listens on.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
