@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/codec/message_json.hpp"
+#include "protocol/codec/room_json.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/types/message.hpp"
 #include "protocol/types/room.hpp"
@@ -204,13 +205,19 @@ void remove_connection(fanout_ptr self, const caf::actor_addr& who) {
   }
 }
 
-/// Hands a room update to the local sessions of its members.
+/// Hands a room update to the local sessions of its members: each member's own body (its
+/// unread count), encoded once per member: linear in the recipients.
 void deliver_update(fanout_ptr self, const room_update& update) {
   auto& st = self->state;
-  for (auto& member : update.members)
-    if (auto i = st.sessions.find(member.user_id); i != st.sessions.end())
-      for (auto& connection : i->second)
-        self->send(connection, update);
+  for (auto& member : update.members) {
+    auto i = st.sessions.find(member.user_id);
+    if (i == st.sessions.end())
+      continue;
+    user_delivery delivery{
+      {member.user_id}, "/user/queue/room-updates", room_update_json(update, member.unread)};
+    for (auto& connection : i->second)
+      self->send(connection, delivery);
+  }
 }
 
 /// Hands a user queue delivery to the local sessions of its users.

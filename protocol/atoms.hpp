@@ -57,6 +57,8 @@ using create_atom = caf::atom_constant<caf::atom("create")>;
 using rooms_of_atom = caf::atom_constant<caf::atom("roomsof")>;
 /// A room as one member sees it.
 using view_atom = caf::atom_constant<caf::atom("view")>;
+/// A room as each of its members sees it.
+using member_views_atom = caf::atom_constant<caf::atom("mviews")>;
 /// Add members to a room.
 using add_members_atom = caf::atom_constant<caf::atom("addmembers")>;
 /// Remove a member from a room.
@@ -94,6 +96,8 @@ using is_member_atom = caf::atom_constant<caf::atom("ismember")>;
 using read_atom = caf::atom_constant<caf::atom("read")>;
 /// A member started or stopped typing.
 using typing_atom = caf::atom_constant<caf::atom("typing")>;
+/// A member's typing indicator got no news for the typing timeout.
+using typing_end_atom = caf::atom_constant<caf::atom("typingend")>;
 /// A session of a member opened or closed (presence).
 using presence_atom = caf::atom_constant<caf::atom("presence")>;
 /// Ask the store again about a saga that ended undecided.

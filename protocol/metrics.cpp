@@ -67,6 +67,9 @@ std::string metrics::render_prometheus() const {
   put(out, "chat_saga_latency_microseconds_count", "counter", "Number of SAVED sagas timed.",
       saga_latency_count);
   put(out, "chat_rooms_active", "gauge", "Room actors active on this node.", rooms_active);
+  put(out, "chat_presence_sessions", "gauge",
+      "Sessions the rooms of this node count as present (one per session and room).",
+      presence_sessions);
   put(out, "chat_rooms_fenced_total", "counter", "Room actors stopped by the epoch fence.",
       rooms_fenced);
   put(out, "chat_room_commit_batches_total", "counter", "Room commits (transactions).",

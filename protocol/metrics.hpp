@@ -28,6 +28,8 @@ struct metrics {
   std::atomic<int64_t> rooms_fenced{0};
   std::atomic<int64_t> room_commit_batches{0};
   std::atomic<int64_t> room_commit_messages{0};
+  /// Open sessions the rooms of this node count for presence (one per session and room).
+  std::atomic<int64_t> presence_sessions{0};
   // Outbox.
   std::atomic<int64_t> outbox_published{0};
   std::atomic<int64_t> outbox_failed_attempts{0};

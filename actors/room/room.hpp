@@ -1,12 +1,17 @@
 // A chat room: one actor per active room. It serializes the room's metadata updates (one
 // store operation at a time, many messages per room commit), admits messages (membership,
 // dedupe on (sender, tempId), per-room seq), spawns one saga per message and delivers
-// committed messages to its subscribers strictly in seq order.
+// committed messages to its subscribers strictly in seq order. Its parts: admission.cpp,
+// delivery.cpp (seq order, unread counts, room updates), store_queue.cpp, lifecycle.cpp
+// (activation, passivation, handoff), presence.cpp (sessions and typing).
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +20,7 @@
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/room/dedupe_window.hpp"
 #include "actors/room/room_settings.hpp"
 #include "protocol/interfaces/delivery.hpp"
 #include "protocol/interfaces/room.hpp"
@@ -52,8 +58,12 @@ struct room_state {
   // -- metadata (a cache: the rooms store is the truth) -------------------------------------------
 
   room_metadata meta;
-  /// Member -> read position.
-  std::unordered_map<int64_t, int64_t> members;
+  struct member {
+    int64_t read_seq = 0;
+    /// Committed messages after read_seq.
+    int64_t unread = 0;
+  };
+  std::unordered_map<int64_t, member> members;
   /// The last delivered message, encoded (for room updates), or "null".
   std::string last_message_json = "null";
   int64_t last_activity_at = 0;
@@ -63,6 +73,11 @@ struct room_state {
   int64_t next_seq = 1;
   /// Every seq up to this one is resolved and, if committed, delivered.
   int64_t delivered_seq = 0;
+  /// The committed seqs delivered since activation (at most settings.unread_window), to count
+  /// a reader's unread messages exactly; older read positions take the store's count.
+  std::deque<int64_t> committed_seqs;
+  /// Every seq above this one is in committed_seqs if it was committed.
+  int64_t committed_floor = 0;
   /// Sagas that ended ahead of an earlier seq, waiting for it.
   std::map<int64_t, saga_outcome> resolved;
   /// Running sagas -> their seq.
@@ -74,17 +89,7 @@ struct room_state {
 
   // -- deduplication --------------------------------------------------------------------------
 
-  struct dedupe_entry {
-    int64_t seq = 0;
-    std::string message_id;
-    bool saved = false;
-    /// Further senders of the same (sender, tempId) while it is in flight.
-    std::vector<status_sink_actor> waiters;
-    /// The first sender, whose saga tells it the outcome (unless the saga ends undecided).
-    status_sink_actor origin;
-  };
-  std::unordered_map<std::string, dedupe_entry> dedupe;
-  std::deque<std::string> dedupe_order;
+  dedupe_window dedupe;
 
   // -- store operations (one at a time, so the metadata cache follows the store) --------------
 
@@ -100,6 +105,15 @@ struct room_state {
   std::deque<pending_abort> aborts;
   bool store_busy = false;
 
+  // -- presence and typing --------------------------------------------------------------------
+
+  /// Members' open sessions (on any node), watched: a user is present while one is open.
+  std::unordered_map<int64_t, std::set<caf::actor_addr>> sessions;
+  /// How many of those sessions the presence gauge counts for this room.
+  std::shared_ptr<int64_t> presence_counted = std::make_shared<int64_t>(0);
+  /// Members typing -> when their indicator ends without news.
+  std::unordered_map<int64_t, caf::actor_clock::time_point> typing;
+
   // -- handoff (the room belongs to another node now) ------------------------------------------
 
   bool leaving = false;
@@ -108,12 +122,13 @@ struct room_state {
 
   /// Set by every request; the idle timer passivates only a room that stayed untouched.
   bool touched = false;
+
+  room_state() : dedupe(1024) {
+    // nop
+  }
 };
 
 room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, int64_t id,
                                room_settings settings, room_deps deps);
-
-/// The dedupe key of a message.
-std::string dedupe_key(int64_t sender_id, const std::string& temp_id);
 
 } // namespace chat

@@ -292,10 +292,18 @@ void step_insert(saga_ptr self) {
   self->request(st.deps.messages, st.settings.step_timeout, insert_atom::value, st.message)
     .then(
       [self](insert_outcome& outcome) {
+        auto& st = self->state;
         if (outcome.inserted)
           step_commit(self);
-        else
+        else if (outcome.existing.room_id == st.message.room_id &&
+                 outcome.existing.content == st.message.content)
           finish_duplicate(self, outcome.existing);
+        else
+          // Another message under the same (sender, tempId): nothing of ours was stored.
+          fail(self, "insert",
+               make_error(chat_errc::temp_id_reused,
+                          "tempId " + st.message.temp_id + " was used for another message"),
+               {});
       },
       [self](caf::error& err) {
         if (is_ambiguous(err))

@@ -198,6 +198,10 @@ struct http_server::impl {
         if (ec != net::error::operation_aborted && !stopped)
           spdlog::warn("http: accept failed: {}", ec.message());
       } else {
+        // Small frames go out at once: without it, a STOMP frame after a small write waits for
+        // the peer's delayed ACK (~40 ms on Linux).
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         std::make_shared<http_session>(std::move(socket), ctx)->start();
       }
       if (!stopped)

@@ -1,6 +1,8 @@
 #include "gateway/rest/common.hpp"
 
 #include "protocol/clock.hpp"
+#include "protocol/codec/room_json.hpp"
+#include "protocol/types/delivery.hpp"
 #include "protocol/types/room.hpp"
 
 namespace chat::rest {
@@ -77,6 +79,30 @@ std::optional<int64_t> query_number(const http_request& req, const char* name, i
   if (!value || *value < low || *value > high)
     return std::nullopt;
   return value;
+}
+
+void push_room_change(self_ptr self, const ctx_ptr& ctx, int64_t room_id, std::string reason,
+                      std::vector<int64_t> gone, std::function<void()> then) {
+  auto fanout = ctx->fanout;
+  auto deliver = [self, fanout, room_id, reason, gone](const std::vector<room_view>& views) {
+    for (auto& view : views)
+      self->send(fanout, user_delivery{{view.viewer},
+                                       "/user/queue/room-updates",
+                                       room_change_json(room_id, &view, reason)});
+    if (!gone.empty())
+      self->send(fanout, user_delivery{gone, "/user/queue/room-updates",
+                                       room_change_json(room_id, nullptr, reason)});
+  };
+  self->request(ctx->membership, ctx->settings.request_timeout, member_views_atom::value, room_id)
+    .then(
+      [deliver, then](std::vector<room_view>& views) {
+        deliver(views);
+        then();
+      },
+      [deliver, then](caf::error&) {
+        deliver({});
+        then();
+      });
 }
 
 void reload_members(self_ptr self, const ctx_ptr& ctx, int64_t room_id,

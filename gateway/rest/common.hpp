@@ -94,6 +94,12 @@ void tell_room(self_ptr self, const ctx_ptr& ctx, int64_t room_id, Ts... xs) {
     .then([self, xs...](room_actor& room) { self->send(room, xs...); }, [](caf::error&) {});
 }
 
+/// Tells every member of a room (on every node) how the room looks to them now, on
+/// /user/queue/room-updates with `reason`, and the users in `gone` that they lost it (room
+/// null); then runs `then` (also when the room cannot be read: the change itself stands).
+void push_room_change(self_ptr self, const ctx_ptr& ctx, int64_t room_id, std::string reason,
+                      std::vector<int64_t> gone, std::function<void()> then);
+
 /// Has the room (wherever it runs) reload its members, then runs `then` (also when the room
 /// cannot be reached: it reads them anyway when it activates).
 void reload_members(self_ptr self, const ctx_ptr& ctx, int64_t room_id, std::function<void()> then);

@@ -61,8 +61,7 @@ void mark_read(ctx_ptr ctx, http_request req, route_params, http_responder respo
     ask(
       self, ctx, respond, ctx->membership,
       [=](room_view& view) {
-        tell_room(self, ctx, room_id, read_atom::value, *caller,
-                  view.room.last_seq - view.unread_count);
+        tell_room(self, ctx, room_id, read_atom::value, *caller, view.read_seq, view.unread_count);
         respond(no_content());
       },
       mark_read_atom::value, room_id, *caller, up_to);

@@ -34,8 +34,12 @@ void create_room(ctx_ptr ctx, http_request req, route_params, http_responder res
   in_actor(*ctx->sys, [=](self_ptr self) {
     ask(
       self, ctx, respond, ctx->membership,
-      [respond](room_view& view) { respond(json_answer(201, to_json(view))); }, create_atom::value,
-      *title, *type, *caller, *participants);
+      [=](room_view& view) {
+        // The new room appears in every member's list at once.
+        push_room_change(self, ctx, view.room.id, "CREATED", {},
+                         [respond, view] { respond(json_answer(201, to_json(view))); });
+      },
+      create_atom::value, *title, *type, *caller, *participants);
   });
 }
 
@@ -78,10 +82,12 @@ void add_participants(ctx_ptr ctx, http_request req, route_params params, http_r
                 [=](bool) {
                   // The new members can send as soon as they have the answer.
                   reload_members(self, ctx, room_id, [=] {
-                    ask(
-                      self, ctx, respond, ctx->membership,
-                      [respond](room_view& view) { respond(json_answer(200, to_json(view))); },
-                      view_atom::value, room_id, caller);
+                    push_room_change(self, ctx, room_id, "MEMBERS_ADDED", {}, [=] {
+                      ask(
+                        self, ctx, respond, ctx->membership,
+                        [respond](room_view& view) { respond(json_answer(200, to_json(view))); },
+                        view_atom::value, room_id, caller);
+                    });
                   });
                 },
                 add_members_atom::value, room_id, *users);
@@ -102,7 +108,10 @@ void remove_participant(ctx_ptr ctx, http_request req, route_params params,
                     respond(chat::error_response(chat_errc::not_found, "no such participant"));
                     return;
                   }
-                  reload_members(self, ctx, room_id, [respond] { respond(no_content()); });
+                  reload_members(self, ctx, room_id, [=] {
+                    push_room_change(self, ctx, room_id, "MEMBER_REMOVED", {*user_id},
+                                     [respond] { respond(no_content()); });
+                  });
                 },
                 remove_member_atom::value, room_id, *user_id);
             });

@@ -64,18 +64,8 @@ void announce_presence(session_ptr self) {
               st.user_id)
     .then(
       [self](std::vector<room_view>& rooms) {
-        for (auto& view : rooms) {
-          auto room_id = view.room.id;
-          with_room(
-            self, room_id,
-            [self, room_id](room_actor& room) {
-              if (!self->state.connected)
-                return;
-              self->state.present_in.push_back(room_id);
-              self->send(room, presence_atom::value, self->state.user_id, true);
-            },
-            [](const caf::error&) {});
-        }
+        for (auto& view : rooms)
+          announce_presence_in(self, view.room.id);
       },
       [](caf::error&) {});
 }
@@ -233,14 +223,6 @@ connection_actor::behavior_type connection(session_ptr self, std::shared_ptr<gat
         if (sub.type == subscription::kind::room && sub.room_id == event.room_id &&
             sub.topic == event.topic)
           deliver_to_subscription(self, sub, event);
-    },
-    [=](const room_update& update) {
-      auto& st = self->state;
-      for (auto& member : update.members)
-        if (member.user_id == st.user_id) {
-          to_queue(self, "/user/queue/room-updates", room_update_json(update, member.unread));
-          return;
-        }
     },
     [=](const user_delivery& delivery) { to_queue(self, delivery.queue, delivery.body); },
     [=](const mention_notification& notification) {

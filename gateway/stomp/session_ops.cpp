@@ -1,6 +1,8 @@
 // The parts of a session that its other parts share: frames, queues, errors, rooms, statuses.
 #include "gateway/stomp/session_ops.hpp"
 
+#include <algorithm>
+
 #include <caf/sec.hpp>
 #include <nlohmann/json.hpp>
 
@@ -152,6 +154,31 @@ bool forget_stale_room(session_ptr self, int64_t room_id, const caf::error& err)
     return false;
   self->state.rooms.erase(room_id);
   return true;
+}
+
+resend_tracker::room_key watch_room(session_ptr self, const room_actor& room) {
+  auto& st = self->state;
+  auto [i, added] = st.room_keys.emplace(room.address(), st.last_room_key + 1);
+  if (added) {
+    ++st.last_room_key;
+    self->monitor(room);
+  }
+  return i->second;
+}
+
+void announce_presence_in(session_ptr self, int64_t room_id) {
+  with_room(
+    self, room_id,
+    [self, room_id](room_actor& room) {
+      auto& st = self->state;
+      if (!st.connected)
+        return;
+      if (std::find(st.present_in.begin(), st.present_in.end(), room_id) == st.present_in.end())
+        st.present_in.push_back(room_id);
+      watch_room(self, room);
+      self->send(room, presence_atom::value, st.user_id, true);
+    },
+    [](const caf::error&) {});
 }
 
 status_event make_status(int64_t room_id, const std::string& temp_id, delivery_status status) {

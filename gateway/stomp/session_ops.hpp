@@ -71,6 +71,13 @@ void with_room(session_ptr self, int64_t room_id, std::function<void(room_actor&
 /// again. True when the error says so.
 bool forget_stale_room(session_ptr self, int64_t room_id, const caf::error& err);
 
+/// The re-send tracker's number of a room actor; the session watches it from now on (its
+/// death is on_room_down).
+resend_tracker::room_key watch_room(session_ptr self, const room_actor& room);
+
+/// Tells a room that this session of its user is here (presence).
+void announce_presence_in(session_ptr self, int64_t room_id);
+
 /// A status event for the client.
 status_event make_status(int64_t room_id, const std::string& temp_id, delivery_status status);
 

@@ -32,6 +32,10 @@ bool is_member(db_connection& db, int64_t room_id, int64_t user_id);
 /// store_error(not_member) when the user is not a member.
 room_view view(db_connection& db, int64_t room_id, int64_t user_id);
 
+/// The room as each of its members sees it (one view per member, participants read once).
+/// Throws store_error(not_found) for an unknown room.
+std::vector<room_view> member_views(db_connection& db, int64_t room_id);
+
 /// The user's rooms, most recent activity first.
 std::vector<room_view> rooms_of(db_connection& db, int64_t user_id);
 

@@ -32,6 +32,12 @@ membership_store(membership_store_actor::stateful_pointer<membership_store_state
         [room, user](db_connection& db) { return membership_queries::view(db, room, user); },
         self->make_response_promise<room_view>());
     },
+    [=](member_views_atom, int64_t room) {
+      return queue_single(
+        self->state,
+        [room](db_connection& db) { return membership_queries::member_views(db, room); },
+        self->make_response_promise<std::vector<room_view>>());
+    },
     [=](add_members_atom, int64_t room, std::vector<int64_t> users) {
       return queue_single(
         self->state,

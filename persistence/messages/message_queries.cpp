@@ -147,6 +147,13 @@ std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
       auto j = existing.find(std::make_pair(batch[i].sender_id, batch[i].temp_id));
       if (j != existing.end() && j->second.id == batch[i].id) {
         inserted.insert(batch[i].id); // stored by an earlier attempt of the same saga
+      } else if (j != existing.end() &&
+                 (j->second.room_id != batch[i].room_id || j->second.content != batch[i].content)) {
+        // Never answered with another message's outcome: nothing is stored for this one.
+        results[i].error =
+          make_error(chat_errc::temp_id_reused, "tempId " + batch[i].temp_id +
+                                                  " was used for another message (room " +
+                                                  std::to_string(j->second.room_id) + ")");
       } else if (j != existing.end()) {
         results[i].value.inserted = false;
         results[i].value.existing = j->second;
@@ -263,18 +270,20 @@ std::vector<item_result<room_snapshot>> snapshots(db_connection& db,
                                          ids))
     by_room[row[0].as<int64_t>()].max_seq = row[1].is_null() ? 0 : row[1].as<int64_t>();
   if (recent > 0)
-    for (const auto& row : txn.exec_params(
-           "SELECT r.id, x.id::text, x.seq, x.sender_id, x.temp_id FROM unnest($1::bigint[]) "
-           "AS r(id) CROSS JOIN LATERAL (SELECT m.id, m.seq, m.sender_id, m.temp_id "
-           "FROM messages m WHERE m.room_id = r.id AND NOT EXISTS (SELECT 1 FROM "
-           "message_pending p WHERE p.id = m.id) ORDER BY m.seq DESC LIMIT $2) x",
-           ids, recent)) {
+    for (const auto& row :
+         txn.exec_params("SELECT r.id, x.id::text, x.seq, x.sender_id, x.temp_id, x.content "
+                         "FROM unnest($1::bigint[]) AS r(id) CROSS JOIN LATERAL "
+                         "(SELECT m.id, m.seq, m.sender_id, m.temp_id, m.content "
+                         "FROM messages m WHERE m.room_id = r.id AND NOT EXISTS (SELECT 1 FROM "
+                         "message_pending p WHERE p.id = m.id) ORDER BY m.seq DESC LIMIT $2) x",
+                         ids, recent)) {
       chat_message key;
       key.room_id = row[0].as<int64_t>();
       key.id = row[1].as<std::string>();
       key.seq = row[2].as<int64_t>();
       key.sender_id = row[3].as<int64_t>();
       key.temp_id = row[4].as<std::string>();
+      key.content = row[5].as<std::string>();
       key.state = message_state::committed;
       by_room[key.room_id].recent.push_back(std::move(key));
     }

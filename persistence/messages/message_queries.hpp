@@ -17,7 +17,8 @@ class db_connection;
 namespace message_queries {
 
 /// Saga step 1: inserts messages marked pending. A message whose (sender, tempId) exists is
-/// not inserted; its result carries the existing row.
+/// not inserted: its result carries the existing row when that row is the same message (room
+/// and content), and fails with temp_id_reused otherwise.
 std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
                                                         const std::vector<chat_message>& batch);
 
@@ -37,7 +38,7 @@ std::vector<chat_message> find(db_connection& db, int64_t sender_id, const std::
 
 struct snapshot_request {
   int64_t room_id = 0;
-  /// How many of the most recent committed messages to return (keys only: id, seq, sender,
+  /// How many of the most recent committed messages to return (keys and content: id, seq, sender,
   /// tempId), to seed the room's dedupe window.
   int32_t recent = 0;
 };

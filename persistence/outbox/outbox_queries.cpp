@@ -15,13 +15,17 @@ namespace chat::outbox_queries {
 
 namespace {
 
-// The payload of a MessageSent is the message of its room commit (stored once).
+// The payload of a MessageSent is the message of its room commit (stored once). An event whose
+// room has an earlier event still waiting for its retry is not due: a room's events are
+// published in version order, whatever failed before.
 constexpr const char* claim_sql =
   "SELECT o.id, o.event_id::text, o.event_type, o.room_id, o.version, "
   "coalesce(o.message_id::text, ''), coalesce(o.payload, rm.message::text, ''), "
   "(extract(epoch from o.occurred_at) * 1000)::bigint, o.attempts FROM outbox o "
   "LEFT JOIN room_messages rm ON o.payload IS NULL AND rm.message_id = o.message_id "
-  "WHERE o.next_attempt_at <= now() ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED";
+  "WHERE o.next_attempt_at <= now() AND NOT EXISTS (SELECT 1 FROM outbox e "
+  "WHERE e.room_id = o.room_id AND e.id < o.id AND e.next_attempt_at > now()) "
+  "ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED";
 
 constexpr const char* retry_sql =
   "UPDATE outbox o SET attempts = o.attempts + 1, last_error = x.reason, "
@@ -100,6 +104,17 @@ publish_report publish_cycle(db_connection& db, const publish_options& options,
   report.produce_latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - started)
                                 .count();
+  // After a room's first failed event, its later events of the batch count as failed too: they
+  // go out again after it (consumers drop the repeats by eventId), never only before it.
+  {
+    std::set<int64_t> failed_rooms;
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!deliveries[i].ok)
+        failed_rooms.insert(events[i].room_id);
+      else if (failed_rooms.count(events[i].room_id) > 0)
+        deliveries[i] = delivery{false, "an earlier event of the room failed", false};
+    }
+  }
   std::vector<int64_t> published;
   json failures = json::array();
   std::map<int64_t, size_t> failed_index;

@@ -170,12 +170,14 @@ std::vector<item_result<room_claim>> claim(db_connection& db,
   for (auto& request : batch)
     ids.push_back(request.room_id);
   std::map<int64_t, std::vector<room_member>> members;
-  for (const auto& row : txn.exec_params("SELECT room_id, user_id, read_seq FROM room_members "
-                                         "WHERE room_id = ANY($1::bigint[]) "
-                                         "ORDER BY room_id, user_id",
-                                         int_array(ids)))
+  for (const auto& row :
+       txn.exec_params(std::string{"SELECT m.room_id, m.user_id, m.read_seq, "} + unread_column +
+                         " FROM room_members m JOIN rooms r ON r.id = m.room_id "
+                         "WHERE m.room_id = ANY($1::bigint[]) "
+                         "ORDER BY m.room_id, m.user_id",
+                       int_array(ids)))
     members[row[0].as<int64_t>()].push_back(
-      room_member{row[1].as<int64_t>(), row[2].as<int64_t>()});
+      room_member{row[1].as<int64_t>(), row[2].as<int64_t>(), row[3].as<int64_t>()});
   txn.commit();
   for (size_t i = 0; i < batch.size(); ++i)
     if (!results[i].error)
@@ -404,10 +406,12 @@ room_metadata get(db_connection& db, int64_t room_id) {
 std::vector<room_member> members(db_connection& db, int64_t room_id) {
   pqxx::read_transaction txn{db.get()};
   std::vector<room_member> result;
-  for (const auto& row : txn.exec_params("SELECT user_id, read_seq FROM room_members "
-                                         "WHERE room_id = $1 ORDER BY user_id",
-                                         room_id))
-    result.push_back(room_member{row[0].as<int64_t>(), row[1].as<int64_t>()});
+  for (const auto& row :
+       txn.exec_params(std::string{"SELECT m.user_id, m.read_seq, "} + unread_column +
+                         " FROM room_members m JOIN rooms r ON r.id = m.room_id "
+                         "WHERE m.room_id = $1 ORDER BY m.user_id",
+                       room_id))
+    result.push_back(room_member{row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<int64_t>()});
   return result;
 }
 

@@ -11,6 +11,9 @@ const char* const room_columns =
   "r.message_count, r.version, (extract(epoch from r.last_activity_at) * 1000)::bigint, "
   "coalesce(r.last_message::text, ''), coalesce(r.owner_node, ''), r.owner_epoch";
 
+const char* const unread_column =
+  "(SELECT count(*) FROM room_messages rm WHERE rm.room_id = r.id AND rm.seq > m.read_seq)";
+
 room_metadata read_room(const pqxx::row& row) {
   room_metadata result;
   result.id = row[0].as<int64_t>();

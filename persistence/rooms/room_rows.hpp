@@ -12,4 +12,8 @@ extern const char* const room_columns;
 
 room_metadata read_room(const pqxx::row& row);
 
+/// A member's unread count, for a select over `rooms r` and `room_members m`: the committed
+/// messages after the member's read position (a FAILED message's seq, a gap, never counts).
+extern const char* const unread_column;
+
 } // namespace chat

@@ -29,6 +29,12 @@ json to_json(const room_view& x) {
   };
 }
 
+std::string room_change_json(int64_t room_id, const room_view* view, const std::string& reason) {
+  return dump(json{{"roomId", room_id},
+                   {"room", view != nullptr ? to_json(*view) : json(nullptr)},
+                   {"reason", reason}});
+}
+
 std::string typing_json(int64_t room_id, int64_t user_id, bool typing) {
   return json{{"roomId", room_id}, {"userId", user_id}, {"isTyping", typing}}.dump();
 }

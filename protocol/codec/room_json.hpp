@@ -24,4 +24,8 @@ std::string presence_json(int64_t room_id, int64_t user_id, bool active, int64_t
 /// lastActivityAt}; the last message is spliced in as encoded by the room.
 std::string room_update_json(const room_update& update, int64_t unread);
 
+/// `/user/queue/room-updates` when a room changed for one member: {roomId, room, reason};
+/// `view` is null when the member left, was removed, or the room was deleted.
+std::string room_change_json(int64_t room_id, const room_view* view, const std::string& reason);
+
 } // namespace chat

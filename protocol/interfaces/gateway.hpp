@@ -17,8 +17,6 @@ using connection_actor = caf::typed_actor<
   caf::reacts_to<status_event>,
   // A room event for one of its subscriptions.
   caf::reacts_to<local_broadcast>,
-  // A room of its user changed.
-  caf::reacts_to<room_update>,
   // A body for one of its user queues.
   caf::reacts_to<user_delivery>,
   // Its user was mentioned (pushed on /user/queue/notifications).

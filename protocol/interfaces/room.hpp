@@ -37,11 +37,15 @@ using room_actor = caf::typed_actor<
   caf::replies_to<metadata_atom>::with<room_metadata>,
   // True when the user is a member.
   caf::replies_to<is_member_atom, int64_t>::with<bool>,
-  // A member's read position moved (user, seq): updates its unread count and room list.
-  caf::reacts_to<read_atom, int64_t, int64_t>,
+  // A member's read position moved (user, seq, unread count the store computed for it):
+  // updates its unread count and room list.
+  caf::reacts_to<read_atom, int64_t, int64_t, int64_t>,
   // A member started or stopped typing (user, typing).
   caf::reacts_to<typing_atom, int64_t, bool>,
-  // A session of a member opened or closed (user, open).
+  // Timer of a typing indicator (user): ends it if it got no news meanwhile.
+  caf::reacts_to<typing_end_atom, int64_t>,
+  // The sending session of a member opened or closed (user, open); the room watches the
+  // session, so a session whose node died counts as closed.
   caf::reacts_to<presence_atom, int64_t, bool>,
   // Timer of an undecided saga (seq): asks the store whether recovery decided its message.
   caf::reacts_to<recheck_atom, int64_t>,

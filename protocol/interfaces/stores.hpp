@@ -72,6 +72,8 @@ using membership_store_actor = caf::typed_actor<
   caf::replies_to<rooms_of_atom, int64_t>::with<std::vector<room_view>>,
   // Reads a room (room, user) as that member sees it (not_member, not_found).
   caf::replies_to<view_atom, int64_t, int64_t>::with<room_view>,
+  // Reads a room as each of its members sees it (not_found).
+  caf::replies_to<member_views_atom, int64_t>::with<std::vector<room_view>>,
   // Adds members (room, users); true once added.
   caf::replies_to<add_members_atom, int64_t, std::vector<int64_t>>::with<bool>,
   // Removes a member (room, user); false if it was none.

@@ -14,12 +14,14 @@ namespace chat {
 
 struct room_member {
   int64_t user_id = 0;
-  /// Highest seq the member has read; unread = room last_seq - read_seq.
+  /// Highest seq the member has read.
   int64_t read_seq = 0;
+  /// Committed messages after read_seq (a FAILED message's seq, a gap, never counts).
+  int64_t unread = 0;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_member& x) {
-  return f(caf::meta::type_name("chat::room_member"), x.user_id, x.read_seq);
+  return f(caf::meta::type_name("chat::room_member"), x.user_id, x.read_seq, x.unread);
 }
 
 /// A room as stored in the rooms store.
@@ -50,11 +52,17 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
 struct room_view {
   room_metadata room;
   std::vector<user> participants;
+  /// The member who sees it this way.
+  int64_t viewer = 0;
+  /// The member's read position.
+  int64_t read_seq = 0;
+  /// Committed messages after read_seq.
   int64_t unread_count = 0;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_view& x) {
-  return f(caf::meta::type_name("chat::room_view"), x.room, x.participants, x.unread_count);
+  return f(caf::meta::type_name("chat::room_view"), x.room, x.participants, x.viewer, x.read_seq,
+           x.unread_count);
 }
 
 /// Reply to a claim: the room's state once this node owns it under a new epoch.

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { newUser, readEvents, rest, startChatd, stompClient, waitFor } from './lib/harness.mjs';
+import { metric, newUser, readEvents, rest, sleep, startChatd, stompClient, waitFor } from './lib/harness.mjs';
 
 const count = 200;
 
@@ -18,7 +18,8 @@ describe('chat flow', () => {
 
   before(async () => {
     // One client sends 200 messages at once: lift the per-user rate limit for this node.
-    node = await startChatd(['--gateway.send-rate=1000', '--gateway.send-burst=1000']);
+    node = await startChatd(['--gateway.send-rate=1000', '--gateway.send-burst=1000',
+      '--room.typing-timeout=1s']);
     alice = await newUser(node, 'alice');
     bob = await newUser(node, 'bob');
   });
@@ -145,7 +146,7 @@ describe('chat flow', () => {
   it('answers a re-sent tempId with the saved message and stores nothing new', async () => {
     const statuses = `/topic/message/status/${room.id}`;
     const before = aliceClient.inbox(statuses).length;
-    aliceClient.send('/app/chat', { roomId: room.id, content: 'message 7 again', tempId: 'temp-7' });
+    aliceClient.send('/app/chat', { roomId: room.id, content: 'message 7', tempId: 'temp-7' });
     await waitFor(() => aliceClient.inbox(statuses).slice(before).some(s => s.tempId === 'temp-7' && s.status === 'SAVED'),
       'the answer to the retry');
     // Statuses of the previous test's messages may still arrive after `before`.
@@ -184,37 +185,117 @@ describe('chat flow', () => {
     assert.equal(answer.hasMore, true);
   });
 
-  it('relays typing and presence to the room', async () => {
+  it('relays typing; a stop is never dropped and a start without news ends by itself', async () => {
     await bobClient.subscribe(`/topic/typing/${room.id}`);
-    await bobClient.subscribe(`/topic/active/${room.id}`);
+    const typing = () => bobClient.inbox(`/topic/typing/${room.id}`);
     aliceClient.send('/app/typing', { roomId: room.id, isTyping: true });
-    await waitFor(() => bobClient.inbox(`/topic/typing/${room.id}`).length === 1, 'the typing event');
-    assert.deepEqual(bobClient.inbox(`/topic/typing/${room.id}`)[0],
-      { roomId: room.id, userId: alice.id, isTyping: true });
-    const second = await stompClient(node, alice.token);
-    await waitFor(() => bobClient.inbox(`/topic/active/${room.id}`).some(p => p.userId === alice.id && p.active),
-      'alice present');
+    // Within the throttle window of the start: the stop still goes through.
+    aliceClient.send('/app/typing', { roomId: room.id, isTyping: false });
+    await waitFor(() => typing().length === 2, 'the start and the stop');
+    assert.deepEqual(typing(), [
+      { roomId: room.id, userId: alice.id, isTyping: true },
+      { roomId: room.id, userId: alice.id, isTyping: false },
+    ]);
+    await sleep(400); // past the throttle window
+    aliceClient.send('/app/typing', { roomId: room.id, isTyping: true });
+    // No stop: the room ends the indicator after room.typing-timeout (1 s on this node).
+    await waitFor(() => typing().length === 4, 'the indicator to end', 5000);
+    assert.deepEqual(typing().slice(2).map(t => t.isTyping), [true, false]);
+  });
+
+  it('shows presence per user: a user with two sessions is present until both close', async () => {
+    await bobClient.subscribe(`/topic/active/${room.id}`);
+    const dave = await newUser(node, 'dave');
+    assert.equal((await rest(node, 'POST', `/api/v1/chatrooms/${room.id}/participants`,
+      { userIds: [dave.id] }, alice.token)).status, 200);
+    const events = () => bobClient.inbox(`/topic/active/${room.id}`).filter(p => p.userId === dave.id);
+    const present = await metric(node, 'chat_presence_sessions');
+    const first = await stompClient(node, dave.token);
+    const second = await stompClient(node, dave.token);
+    await waitFor(async () => await metric(node, 'chat_presence_sessions') === present + 2,
+      'the room to count both sessions');
+    assert.deepEqual(events().map(p => p.active), [true], 'one event for two sessions');
+    await first.close();
+    await sleep(500);
+    assert.deepEqual(events().map(p => p.active), [true], 'one of two sessions closed: still present');
     await second.close();
-    await waitFor(() => bobClient.inbox(`/topic/active/${room.id}`).some(p => p.userId === alice.id && !p.active),
-      'alice gone');
-    const event = bobClient.inbox(`/topic/active/${room.id}`).find(p => !p.active);
-    assert.equal(event.roomId, room.id);
-    assert.ok(!Number.isNaN(Date.parse(event.lastSeenAt)));
+    await waitFor(() => events().some(p => !p.active), 'dave gone');
+    assert.deepEqual(events().map(p => p.active), [true, false]);
+    const gone = events().find(p => !p.active);
+    assert.equal(gone.roomId, room.id);
+    assert.ok(!Number.isNaN(Date.parse(gone.lastSeenAt)));
+  });
+
+  it('pushes the room to a user created into it', async () => {
+    await bobClient.subscribe('/user/queue/room-updates');
+    const created = await rest(node, 'POST', '/api/v1/chatrooms',
+      { title: 'second room', type: 'GROUP', participantIds: [bob.id] }, alice.token);
+    assert.equal(created.status, 201);
+    await waitFor(() => bobClient.inbox('/user/queue/room-updates').some(u => u.roomId === created.body.id),
+      'the new room on bob\'s queue');
+    const update = bobClient.inbox('/user/queue/room-updates').find(u => u.roomId === created.body.id);
+    assert.equal(update.reason, 'CREATED');
+    assert.equal(update.room.id, created.body.id);
+    assert.equal(update.room.title, 'second room');
+    assert.deepEqual(update.room.participants.map(p => p.id).sort(), [alice.id, bob.id].sort());
+  });
+
+  it('answers a tempId reused in another room FAILED TEMP_ID_REUSED and stores nothing there', async () => {
+    const other = (await rest(node, 'POST', '/api/v1/chatrooms',
+      { title: 'third room', type: 'GROUP', participantIds: [bob.id] }, alice.token)).body;
+    const statuses = `/topic/message/status/${other.id}`;
+    await aliceClient.subscribe(statuses);
+    // temp-1 is a message of the first room.
+    aliceClient.send('/app/chat', { roomId: other.id, content: 'message 1', tempId: 'temp-1' });
+    await waitFor(() => aliceClient.inbox(statuses).some(s => s.status === 'SAVED' || s.status === 'FAILED'),
+      'the answer');
+    const answer = aliceClient.inbox(statuses).find(s => s.status === 'SAVED' || s.status === 'FAILED');
+    assert.equal(answer.status, 'FAILED');
+    assert.equal(answer.errorCode, 'TEMP_ID_REUSED');
+    const history = await rest(node, 'GET', `/api/v1/messages/${other.id}`, undefined, bob.token);
+    assert.deepEqual(history.body.messages, []);
+    // The same tempId in the same room with other content is reused too.
+    aliceClient.send('/app/chat', { roomId: room.id, content: 'not message 1', tempId: 'temp-1' });
+    await waitFor(() => aliceClient.inbox('/user/queue/errors').some(e => e.code === 'TEMP_ID_REUSED' && e.tempId === 'temp-1'),
+      'the reuse in the same room');
+    const first = await rest(node, 'GET', `/api/v1/messages/${room.id}?afterSeq=0&limit=1`, undefined, bob.token);
+    assert.equal(first.body.messages[0].content, 'message 1');
+    // The failed message's seq is a gap: it never counts as unread.
+    aliceClient.send('/app/chat', { roomId: other.id, content: 'a real one', tempId: 'third-1' });
+    await waitFor(() => aliceClient.inbox(statuses).some(s => s.tempId === 'third-1' && s.status === 'SAVED'),
+      'the next message saved');
+    const rooms = (await rest(node, 'GET', '/api/v1/chatrooms', undefined, bob.token)).body;
+    const third = rooms.find(r => r.id === other.id);
+    assert.equal(third.lastSeq, 2);
+    assert.equal(third.unreadCount, 1);
+    await waitFor(() => bobClient.inbox('/user/queue/room-updates').some(u => u.roomId === other.id && u.unreadCount === 1),
+      'the room update with one unread message');
+    assert.ok(!bobClient.inbox('/user/queue/room-updates').some(u => u.roomId === other.id && u.unreadCount === 2));
   });
 
   it('adds and removes participants, who then can or cannot send', async () => {
     const carol = await newUser(node, 'carol');
+    const carolClient = await stompClient(node, carol.token);
+    await carolClient.subscribe('/user/queue/room-updates');
+    await carolClient.subscribe('/user/queue/errors');
     const added = await rest(node, 'POST', `/api/v1/chatrooms/${room.id}/participants`, { userIds: [carol.id] }, alice.token);
     assert.equal(added.status, 200);
     assert.ok(added.body.participants.some(p => p.id === carol.id));
-    const carolClient = await stompClient(node, carol.token);
+    // The room appears in her list at once.
+    await waitFor(() => carolClient.inbox('/user/queue/room-updates').some(u => u.roomId === room.id && u.room),
+      'the room on carol\'s queue');
+    const joined = carolClient.inbox('/user/queue/room-updates').find(u => u.roomId === room.id && u.room);
+    assert.equal(joined.reason, 'MEMBERS_ADDED');
+    assert.ok(joined.room.participants.some(p => p.id === carol.id));
     await carolClient.subscribe(`/topic/messages/${room.id}`);
     await carolClient.subscribe(`/topic/message/status/${room.id}`);
-    await carolClient.subscribe('/user/queue/errors');
     carolClient.send('/app/chat', { roomId: room.id, content: 'hi all', tempId: 'carol-1' });
     await waitFor(() => carolClient.inbox(`/topic/message/status/${room.id}`).some(s => s.status === 'SAVED'), 'carol saved');
     const removed = await rest(node, 'DELETE', `/api/v1/chatrooms/${room.id}/participants/${carol.id}`, undefined, alice.token);
     assert.equal(removed.status, 204);
+    await waitFor(() => carolClient.inbox('/user/queue/room-updates').some(u => u.roomId === room.id && u.room === null),
+      'the removal on carol\'s queue');
+    assert.equal(carolClient.inbox('/user/queue/room-updates').find(u => u.room === null).reason, 'MEMBER_REMOVED');
     assert.equal((await rest(node, 'GET', `/api/v1/chatrooms/${room.id}`, undefined, carol.token)).status, 403);
     carolClient.send('/app/chat', { roomId: room.id, content: 'still here?', tempId: 'carol-2' });
     await waitFor(() => carolClient.inbox('/user/queue/errors').some(e => e.code === 'NOT_MEMBER'), 'carol refused');

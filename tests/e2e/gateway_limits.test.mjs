@@ -45,6 +45,7 @@ describe('slow consumers', () => {
     await waitFor(() => slow.frames.some(f => f.startsWith('CONNECTED')), 'CONNECTED');
     slow.ws.send(`SUBSCRIBE\nid:s\ndestination:/topic/messages/${room.id}\nreceipt:r\n\n\0`);
     await waitFor(() => slow.frames.some(f => f.startsWith('RECEIPT')), 'the subscription');
+    assert.equal(slow.frames.find(f => f.startsWith('RECEIPT')), 'RECEIPT\nreceipt-id:r\n\n\0');
     slow.ws._socket.pause(); // stop reading: the kernel buffers fill, then the server's queue
     const sender = await stompClient(node, alice.token);
     const content = 'x'.repeat(8000);
@@ -119,6 +120,9 @@ describe('rate limit and heart-beats', () => {
     const connected = raw.frames.find(f => f.startsWith('CONNECTED'));
     assert.match(connected, /heart-beat:500,500/);
     assert.match(connected, /version:1.2/);
+    // One frame per WebSocket message, ending with exactly one NUL: a strict STOMP parser reads
+    // no empty second frame.
+    assert.ok(connected.endsWith('\n\n\0') && !connected.endsWith('\0\0'), JSON.stringify(connected));
     // The client promised a heart-beat every 500 ms and sends none: closed after twice that.
     await waitFor(() => raw.state.closed, 'the silent client to be closed', 5000);
     assert.ok(raw.frames.includes('\n'), 'server heart-beats arrived');

@@ -280,9 +280,9 @@ fake_room_actor::behavior_type fake_room(fake_room_actor::stateful_pointer<fake_
     [=](subscribe_atom, subscriber_actor&) { return int64_t{0}; },
     [=](unsubscribe_atom, subscriber_actor&) {}, [=](reload_atom) { return true; },
     [=](metadata_atom) { return backend->room; }, [=](is_member_atom, int64_t) { return true; },
-    [=](read_atom, int64_t, int64_t) {}, [=](typing_atom, int64_t, bool) {},
-    [=](presence_atom, int64_t, bool) {}, [=](recheck_atom, int64_t) {}, [=](idle_atom) {},
-    [=](handoff_atom) {});
+    [=](read_atom, int64_t, int64_t, int64_t) {}, [=](typing_atom, int64_t, bool) {},
+    [=](typing_end_atom, int64_t) {}, [=](presence_atom, int64_t, bool) {},
+    [=](recheck_atom, int64_t) {}, [=](idle_atom) {}, [=](handoff_atom) {});
 }
 
 fake_sink_actor::behavior_type fake_sink(fake_sink_actor::stateful_pointer<fake_state> self,

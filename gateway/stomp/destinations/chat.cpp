@@ -3,6 +3,8 @@
 // room before the final status.
 #include "gateway/stomp/destinations.hpp"
 
+#include <algorithm>
+
 #include <caf/sec.hpp>
 #include <nlohmann/json.hpp>
 
@@ -19,17 +21,6 @@ namespace {
 
 constexpr size_t max_temp_id = 64;
 constexpr size_t max_mentions = 100;
-
-/// The tracker's number of a room actor; monitored from its first message on.
-resend_tracker::room_key key_of(session_ptr self, const room_actor& room) {
-  auto& st = self->state;
-  auto [i, added] = st.room_keys.emplace(room.address(), st.last_room_key + 1);
-  if (added) {
-    ++st.last_room_key;
-    self->monitor(room);
-  }
-  return i->second;
-}
 
 void fail_admission(session_ptr self, int64_t room_id, const std::string& temp_id,
                     const caf::error& err) {
@@ -51,7 +42,7 @@ void admit(session_ptr self, chat_message draft, int attempt) {
     self, room_id,
     [self, draft, attempt](room_actor& room) {
       auto& st = self->state;
-      auto token = st.resends.admitted(draft, key_of(self, room));
+      auto token = st.resends.admitted(draft, watch_room(self, room));
       self
         ->request(room, st.ctx->settings.request_timeout, send_atom::value, draft,
                   caf::actor_cast<status_sink_actor>(self))
@@ -161,7 +152,12 @@ void on_status(session_ptr self, const status_event& event) {
 
 void on_room_down(session_ptr self, const caf::actor_addr& room) {
   auto& st = self->state;
-  std::erase_if(st.rooms, [&](const auto& entry) { return entry.second.address() == room; });
+  std::vector<int64_t> room_ids;
+  for (auto& [room_id, actor] : st.rooms)
+    if (actor.address() == room)
+      room_ids.push_back(room_id);
+  for (auto room_id : room_ids)
+    st.rooms.erase(room_id);
   auto i = st.room_keys.find(room);
   if (i == st.room_keys.end())
     return;
@@ -171,6 +167,10 @@ void on_room_down(session_ptr self, const caf::actor_addr& room) {
   // (saved once there, whatever happened here).
   for (auto& draft : st.resends.room_died(key))
     admit(self, std::move(draft), 0);
+  // The room's new actor learns that this session is here.
+  for (auto room_id : room_ids)
+    if (std::find(st.present_in.begin(), st.present_in.end(), room_id) != st.present_in.end())
+      announce_presence_in(self, room_id);
 }
 
 } // namespace chat

@@ -23,11 +23,10 @@ void mark_read(session_ptr self, int64_t room_id, int64_t seq) {
               st.user_id, seq)
     .then(
       [self, room_id](room_view& view) {
-        auto read_seq = view.room.last_seq - view.unread_count;
         with_room(
           self, room_id,
-          [self, read_seq](room_actor& room) {
-            self->send(room, read_atom::value, self->state.user_id, read_seq);
+          [self, read_seq = view.read_seq, unread = view.unread_count](room_actor& room) {
+            self->send(room, read_atom::value, self->state.user_id, read_seq, unread);
           },
           [](const caf::error&) {});
       },

@@ -1,4 +1,5 @@
-// /app/typing: typing events of a user in a room, throttled (gateway.typing-interval).
+// /app/typing: typing starts are throttled per user and room (gateway.typing-interval); stops
+// always reach the room, which also ends an indicator that gets no news (room.typing-timeout).
 #include "gateway/stomp/destinations.hpp"
 
 #include <nlohmann/json.hpp>
@@ -17,14 +18,21 @@ void typing(session_ptr self, const nlohmann::json& body) {
     app_error(self, chat_errc::invalid_input, "typing needs {roomId, isTyping}");
     return;
   }
-  auto now = connection_state::clock::now();
-  auto& last = st.last_typing[*room_id];
-  if (now - last < st.ctx->settings.typing_interval)
-    return; // rate-limited per user and room
-  last = now;
+  auto typing = is_typing->get<bool>();
+  if (typing) {
+    // Starts are rate-limited per user and room; a stop always goes through, so that an
+    // indicator never stays on.
+    auto now = connection_state::clock::now();
+    auto& last = st.last_typing[*room_id];
+    if (now - last < st.ctx->settings.typing_interval)
+      return;
+    last = now;
+  } else {
+    st.last_typing.erase(*room_id);
+  }
   with_room(
     self, *room_id,
-    [self, typing = is_typing->get<bool>()](room_actor& room) {
+    [self, typing](room_actor& room) {
       self->send(room, typing_atom::value, self->state.user_id, typing);
     },
     [](const caf::error&) {});

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { repo } from './util.mjs';
+import { chatdConfig, repo } from './util.mjs';
 
 const chatctlPath = process.env.CHATCTL || path.join(repo, 'build/apps/chatctl');
 
@@ -42,7 +42,7 @@ export async function kafkaControl(node, body) {
 /// Runs chatctl against the node's stores; returns {status, stdout, stderr}.
 export function chatctl(node, args) {
   const run = spawnSync(chatctlPath, [
-    `--config-file=${path.join(repo, 'config/chatd.ini')}`,
+    `--config-file=${chatdConfig}`,
     `--db.messages-dsn=${node.dsn.messages}`,
     `--db.rooms-dsn=${node.dsn.rooms}`,
     `--kafka.brokers=${node.bootstrap()}`,

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { sqlValue } from './inspect.mjs';
-import { freePort, repo, sleep, testPg, unique, waitFor } from './util.mjs';
+import { chatdConfig, freePort, repo, sleep, testPg, unique, waitFor } from './util.mjs';
 
 const chatdPath = process.env.CHATD || path.join(repo, 'build/apps/chatd');
 const kafkaPath = process.env.CHAT_KAFKA || path.join(repo, 'build/apps/chat-kafka');
@@ -25,7 +25,7 @@ export async function startChatd(args = [], { pg = testPg, joining = null } = {}
   const dsn = joining ? joining.dsn
     : { messages: `${pg} dbname=${databases[0]}`, rooms: `${pg} dbname=${databases[1]}` };
   const options = [
-    `--config-file=${path.join(repo, 'config/chatd.ini')}`,
+    `--config-file=${chatdConfig}`,
     `--http.port=${port}`,
     `--node.data-dir=${dataDir}`,
     `--db.messages-dsn=${dsn.messages}`,

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repo = path.resolve(here, '../../..');
+/// chatd's configuration file (CHATD_CONFIG: another one, e.g. an older binary's).
+export const chatdConfig = process.env.CHATD_CONFIG || path.join(repo, 'config/chatd.ini');
 export const testPg = process.env.CHAT_TEST_PG || 'host=127.0.0.1 port=5499 user=shoot';
 
 let counter = 0;

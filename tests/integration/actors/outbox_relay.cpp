@@ -144,6 +144,24 @@ CAF_TEST(produce errors are retried until every event is out exactly once) {
   CAF_CHECK_EQUAL(ids.size(), 20u);
 }
 
+CAF_TEST(the events of a room reach the topic in version order after a failed publish) {
+  settings.retry_backoff = std::chrono::seconds(2);
+  fault_spec once;
+  once.remaining = 1;
+  fault_registry::instance().arm(fault_point::kafka_produce, once);
+  start_relay();
+  commit(3);
+  // The first publication of versions 1..3 failed; they wait for their retry.
+  CAF_REQUIRE(
+    eventually([&] { return rooms_value("SELECT count(*) FROM outbox WHERE attempts > 0") == 3; }));
+  commit(3); // versions 4..6, due at once: they must not overtake 1..3
+  CAF_REQUIRE(eventually([&] { return backlog() == 0; }, std::chrono::seconds(30)));
+  std::vector<int64_t> versions;
+  for (auto& record : topic())
+    versions.push_back(json::parse(record.value)["version"].get<int64_t>());
+  CAF_CHECK_EQUAL(versions, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+}
+
 CAF_TEST(an event that keeps failing moves to dead letters) {
   fault_registry::instance().arm(fault_point::kafka_produce, fault_spec{});
   start_relay();

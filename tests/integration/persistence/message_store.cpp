@@ -63,6 +63,7 @@ CAF_TEST(a repeated sender and tempId returns the stored message) {
   CAF_CHECK(call<insert_outcome>(store, insert_atom::value, first).inserted);
   auto again = message(1, 2);
   again.temp_id = first.temp_id;
+  again.content = first.content;
   auto outcome = call<insert_outcome>(store, insert_atom::value, again);
   CAF_CHECK(!outcome.inserted);
   CAF_CHECK_EQUAL(outcome.existing.id, first.id);
@@ -72,6 +73,24 @@ CAF_TEST(a repeated sender and tempId returns the stored message) {
   CAF_CHECK_EQUAL(messages_value("SELECT count(*) FROM messages"), 1);
   // Inserting the very same message again (same id) is idempotent.
   CAF_CHECK(call<insert_outcome>(store, insert_atom::value, first).inserted);
+}
+
+CAF_TEST(a tempId reused for another message stores nothing and says so) {
+  auto first = message(1, 1);
+  CAF_CHECK(call<insert_outcome>(store, insert_atom::value, first).inserted);
+  // Another room.
+  auto elsewhere = message(2, 1);
+  elsewhere.temp_id = first.temp_id;
+  elsewhere.content = first.content;
+  CAF_CHECK_EQUAL(code_of(call_error<insert_outcome>(store, insert_atom::value, elsewhere)),
+                  chat_errc::temp_id_reused);
+  // Other content.
+  auto other = message(1, 2);
+  other.temp_id = first.temp_id;
+  CAF_CHECK_EQUAL(code_of(call_error<insert_outcome>(store, insert_atom::value, other)),
+                  chat_errc::temp_id_reused);
+  CAF_CHECK_EQUAL(messages_value("SELECT count(*) FROM messages"), 1);
+  CAF_CHECK_EQUAL(messages_value("SELECT count(*) FROM messages WHERE room_id = 2"), 0);
 }
 
 CAF_TEST(a taken seq fails only that message) {

@@ -310,4 +310,63 @@ CAF_TEST(a duplicate of a saved message reports the stored one) {
   CAF_CHECK(!outcome().committed);
 }
 
+CAF_TEST(the stored message of the same tempId in another room is never answered SAVED) {
+  auto msg = message(5);
+  backend.existing = message(3);
+  backend.existing.temp_id = msg.temp_id;
+  backend.existing.room_id = 8;
+  backend.existing.state = message_state::committed;
+  backend.then("insert", {fake_reply::duplicate});
+  start(msg);
+  CAF_CHECK_EQUAL(backend.call_names(), (names{"insert"}));
+  CAF_REQUIRE_EQUAL(backend.statuses.size(), 1u);
+  CAF_CHECK_EQUAL(backend.statuses.front().status, delivery_status::failed);
+  CAF_CHECK_EQUAL(backend.statuses.front().error_code, "TEMP_ID_REUSED");
+  CAF_CHECK(!outcome().committed);
+}
+
+CAF_TEST(the same tempId with other content is never answered SAVED) {
+  auto msg = message(5);
+  backend.existing = message(3);
+  backend.existing.temp_id = msg.temp_id;
+  backend.existing.content = "something else";
+  backend.existing.state = message_state::committed;
+  backend.then("insert", {fake_reply::duplicate});
+  start(msg);
+  CAF_REQUIRE_EQUAL(backend.statuses.size(), 1u);
+  CAF_CHECK_EQUAL(backend.statuses.front().error_code, "TEMP_ID_REUSED");
+}
+
+CAF_TEST(the protocol : insert then room commit then finalize then SAVED and the outcome) {
+  auto msg = message();
+  sched.run(); // the fakes are up
+  auto saga = sys.spawn(message_saga, msg, sink, saga_deps{messages, commits, room}, settings);
+  sched.run_once(); // the saga starts
+  expect((insert_atom, chat_message), from(saga).to(messages).with(_, msg));
+  expect((insert_outcome), from(messages).to(saga));
+  expect((commit_atom, chat_message), from(saga).to(room).with(_, msg));
+  expect((int64_t), from(room).to(saga));
+  expect((finalize_atom, std::string), from(saga).to(messages).with(_, msg.id));
+  expect((bool), from(messages).to(saga).with(true));
+  expect((status_event), from(saga).to(sink));
+  expect((resolved_atom, saga_outcome), from(saga).to(room));
+}
+
+CAF_TEST(the protocol of a failed room commit : the stored message is deleted) {
+  auto msg = message();
+  backend.then("commit", {fake_reply::fail});
+  sched.run(); // the fakes are up
+  auto saga = sys.spawn(message_saga, msg, sink, saga_deps{messages, commits, room}, settings);
+  sched.run_once(); // the saga starts
+  expect((insert_atom, chat_message), from(saga).to(messages).with(_, msg));
+  expect((insert_outcome), from(messages).to(saga));
+  expect((commit_atom, chat_message), from(saga).to(room).with(_, msg));
+  expect((caf::error), from(room).to(saga));
+  expect((delete_atom, std::string), from(saga).to(messages).with(_, msg.id));
+  expect((bool), from(messages).to(saga).with(true));
+  expect((status_event), from(saga).to(sink));
+  expect((resolved_atom, saga_outcome), from(saga).to(room));
+  CAF_CHECK_EQUAL(backend.messages.count(msg.id), 0u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -46,8 +46,8 @@ struct fixture : actor_fixture {
     run_all();
   }
 
-  room_actor spawn_room(room_manager_actor manager = {}) {
-    auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, commits, manager});
+  room_actor spawn_room(room_manager_actor manager = {}, subscriber_actor fanout = {}) {
+    auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, commits, manager, fanout});
     started.push_back(caf::actor_cast<caf::actor>(hdl));
     sched.run();
     return hdl;
@@ -101,6 +101,10 @@ struct fixture : actor_fixture {
     CAF_REQUIRE_EQUAL(backend.calls.back(), "dead");
     CAF_CHECK(backend.statuses_of("a").empty());
     return hdl;
+  }
+
+  room_state& state_of(const room_actor& hdl) {
+    return deref<std::remove_pointer_t<room_actor::stateful_pointer<room_state>>>(hdl).state;
   }
 
   std::vector<int64_t> broadcast_seqs() const {
@@ -388,6 +392,122 @@ CAF_TEST(a room that does not exist fails its requests and stops) {
                     CAF_CHECK_EQUAL(code_of(err), chat_errc::not_found);
                   });
   CAF_CHECK(failed);
+}
+
+CAF_TEST(activation : the room claims the room then reads its snapshot) {
+  sched.run(); // the fakes are up
+  auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, commits, {}});
+  started.push_back(caf::actor_cast<caf::actor>(hdl));
+  sched.run_once(); // the room starts
+  expect((claim_atom, int64_t, std::string), from(hdl).to(commits).with(_, 7, "node-1"));
+  expect((room_claim), from(commits).to(hdl));
+  expect((snapshot_atom, int64_t, int32_t), from(hdl).to(messages).with(_, 7, 1024));
+  expect((room_snapshot), from(messages).to(hdl));
+}
+
+CAF_TEST(a tempId reused with other content is FAILED TEMP_ID_REUSED and starts no saga) {
+  auto hdl = spawn_room();
+  CAF_CHECK_EQUAL(send(hdl, draft("t")).status, delivery_status::processing);
+  sched.run();
+  auto other = draft("t");
+  other.content = "another message";
+  auto reply = send(hdl, other);
+  CAF_CHECK_EQUAL(reply.status, delivery_status::failed);
+  CAF_CHECK_EQUAL(reply.error_code, "TEMP_ID_REUSED");
+  CAF_CHECK_EQUAL(backend.count("insert"), 1u);
+  // The same content again is the same message: SAVED with the first seq.
+  auto again = send(hdl, draft("t"));
+  CAF_CHECK_EQUAL(again.status, delivery_status::saved);
+  CAF_CHECK_EQUAL(again.seq, 1);
+}
+
+CAF_TEST(a tempId used with other content before activation is caught too) {
+  auto stored = draft("old");
+  stored.id = make_uuid();
+  stored.seq = 4;
+  stored.state = message_state::committed;
+  backend.messages[stored.id] = stored;
+  auto hdl = spawn_room();
+  auto other = draft("old");
+  other.content = "not the stored one";
+  CAF_CHECK_EQUAL(send(hdl, other).error_code, "TEMP_ID_REUSED");
+  auto same = send(hdl, draft("old"));
+  CAF_CHECK_EQUAL(same.status, delivery_status::saved);
+  CAF_CHECK_EQUAL(same.seq, 4);
+}
+
+CAF_TEST(unread counts count committed messages only) {
+  auto hdl = spawn_room({}, subscriber);
+  subscribe(hdl);
+  backend.then("insert", {fake_reply::ok, fake_reply::fail, fake_reply::ok});
+  for (auto temp : {"a", "b", "c"})
+    send(hdl, draft(temp));
+  sched.run();
+  CAF_CHECK_EQUAL(backend.statuses_of("b"), statuses{delivery_status::failed});
+  auto& member = state_of(hdl).members.at(43);
+  CAF_CHECK_EQUAL(member.unread, 2);
+  // Read up to the failed seq: only "c" is left.
+  self->send(hdl, read_atom::value, int64_t{43}, int64_t{2}, int64_t{99});
+  sched.run();
+  CAF_CHECK_EQUAL(member.unread, 1);
+  CAF_REQUIRE(!backend.updates.empty());
+  CAF_CHECK_EQUAL(backend.updates.back().members.size(), 1u);
+  CAF_CHECK_EQUAL(backend.updates.back().members.front().unread, 1);
+  CAF_CHECK_EQUAL(state_of(hdl).members.at(42).unread, 0);
+}
+
+CAF_TEST(a stop always ends typing and an indicator without news ends by itself) {
+  settings.typing_timeout = std::chrono::seconds(5);
+  auto hdl = spawn_room();
+  subscribe(hdl);
+  auto typing_bodies = [&] {
+    std::vector<std::string> result;
+    for (auto& event : backend.broadcasts)
+      if (event.topic == room_topic::typing)
+        result.push_back(event.body.find("\"isTyping\":true") != std::string::npos ? "on" : "off");
+    return result;
+  };
+  self->send(hdl, typing_atom::value, int64_t{42}, true);
+  self->send(hdl, typing_atom::value, int64_t{42}, false);
+  sched.run();
+  CAF_CHECK_EQUAL(typing_bodies(), (std::vector<std::string>{"on", "off"}));
+  self->send(hdl, typing_atom::value, int64_t{43}, true);
+  sched.run();
+  sched.advance_time(std::chrono::seconds(3));
+  sched.run();
+  CAF_CHECK_EQUAL(typing_bodies().size(), 3u);
+  sched.advance_time(std::chrono::seconds(3));
+  sched.run();
+  CAF_CHECK_EQUAL(typing_bodies(), (std::vector<std::string>{"on", "off", "on", "off"}));
+}
+
+CAF_TEST(presence is per user : the last session that closes makes the user absent) {
+  auto hdl = spawn_room();
+  subscribe(hdl);
+  auto presence = [&] {
+    std::vector<std::string> result;
+    for (auto& event : backend.broadcasts)
+      if (event.topic == room_topic::active)
+        result.push_back(event.body.find("\"active\":true") != std::string::npos ? "in" : "out");
+    return result;
+  };
+  auto session = [&](bool open) {
+    return sys.spawn([=](caf::event_based_actor* me) -> caf::behavior {
+      me->send(hdl, presence_atom::value, int64_t{43}, open);
+      return {[](int64_t) {}};
+    });
+  };
+  auto first = session(true);
+  auto second = session(true);
+  sched.run();
+  CAF_CHECK_EQUAL(presence(), (std::vector<std::string>{"in"}));
+  // The first session ends (its node died, say): the second one is still open.
+  caf::anon_send_exit(first, caf::exit_reason::remote_link_unreachable);
+  sched.run();
+  CAF_CHECK_EQUAL(presence(), (std::vector<std::string>{"in"}));
+  caf::anon_send_exit(second, caf::exit_reason::user_shutdown);
+  sched.run();
+  CAF_CHECK_EQUAL(presence(), (std::vector<std::string>{"in", "out"}));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -44,13 +44,13 @@ caf::behavior fake_room(caf::stateful_actor<fake_room_state>* self, std::set<int
 /// A connection that keeps what it receives.
 struct inbox_state {
   std::vector<local_broadcast> broadcasts;
-  std::vector<room_update> updates;
+  std::vector<user_delivery> updates;
 };
 
 caf::behavior inbox(caf::stateful_actor<inbox_state>* self) {
   return {
     [=](const local_broadcast& event) { self->state.broadcasts.push_back(event); },
-    [=](const room_update& update) { self->state.updates.push_back(update); },
+    [=](const user_delivery& delivery) { self->state.updates.push_back(delivery); },
   };
 }
 
@@ -198,7 +198,7 @@ CAF_TEST(messages are handed out in seq order once and topics stay apart) {
   CAF_CHECK(of(typing).broadcasts[0].topic == room_topic::typing);
 }
 
-CAF_TEST(room updates reach the sessions of the listed members only) {
+CAF_TEST(room updates reach each listed member with its own unread count) {
   auto a = spawn_inbox();
   auto b = spawn_inbox();
   self->send(fan, session_atom::value, int64_t{1}, caf::actor_cast<connection_actor>(a));
@@ -208,8 +208,11 @@ CAF_TEST(room updates reach the sessions of the listed members only) {
   update.members = {member_unread{1, 3}};
   self->send(fan, update);
   sched.run();
-  CAF_CHECK_EQUAL(of(a).updates.size(), 1u);
+  CAF_REQUIRE_EQUAL(of(a).updates.size(), 1u);
   CAF_CHECK_EQUAL(of(b).updates.size(), 0u);
+  CAF_CHECK_EQUAL(of(a).updates[0].queue, "/user/queue/room-updates");
+  CAF_CHECK_EQUAL(of(a).updates[0].users, std::vector<int64_t>{1});
+  CAF_CHECK(of(a).updates[0].body.find("\"unreadCount\":3") != std::string::npos);
   self->send(fan, session_end_atom::value, int64_t{1}, caf::actor_cast<connection_actor>(a));
   self->send(fan, update);
   sched.run();
