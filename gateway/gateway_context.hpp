@@ -24,6 +24,9 @@ namespace chat {
 struct gateway_settings {
   /// Largest STOMP frame a client may send.
   size_t max_frame_bytes = 64 * 1024;
+  /// Most headers of a client frame, and the largest header line.
+  size_t max_headers = 64;
+  size_t max_header_bytes = 8 * 1024;
   /// Largest message content (bytes of UTF-8).
   size_t max_content_bytes = 8 * 1024;
   /// Frames waiting for a slow client before it is disconnected.

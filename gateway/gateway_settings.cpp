@@ -8,6 +8,8 @@ namespace chat {
 void gateway_settings::add_options(caf::config_option_set& options) {
   caf::config_option_adder{options, "gateway"}
     .add(max_frame_bytes, "max-frame-bytes", "largest STOMP frame a client may send")
+    .add(max_headers, "max-headers", "most headers of a client frame")
+    .add(max_header_bytes, "max-header-bytes", "largest header line of a client frame")
     .add(max_content_bytes, "max-content-bytes", "largest message content")
     .add(max_outbound_frames, "max-outbound-frames",
          "frames waiting for a client before it is disconnected as too slow")
@@ -29,6 +31,9 @@ std::string gateway_settings::check() const {
   if (max_frame_bytes < 1024 || max_content_bytes == 0 ||
       max_content_bytes + 1024 > max_frame_bytes)
     return "gateway.max-frame-bytes must exceed gateway.max-content-bytes by 1 KiB at least";
+  if (max_headers < 8 || max_header_bytes < 256 || max_header_bytes > max_frame_bytes)
+    return "gateway.max-headers must be at least 8 and gateway.max-header-bytes between 256 "
+           "and gateway.max-frame-bytes";
   if (max_outbound_frames < 16)
     return "gateway.max-outbound-frames must be at least 16";
   if (!positive(heartbeat) || !positive(connect_timeout) || !positive(request_timeout) ||

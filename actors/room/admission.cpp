@@ -11,18 +11,6 @@
 
 namespace chat::room_parts {
 
-status_event make_status(int64_t room_id, const std::string& temp_id, delivery_status status,
-                         int64_t seq, std::string persisted_id) {
-  status_event result;
-  result.room_id = room_id;
-  result.temp_id = temp_id;
-  result.status = status;
-  result.seq = seq;
-  result.persisted_id = std::move(persisted_id);
-  result.created_at = now_ms();
-  return result;
-}
-
 namespace {
 
 status_event rejection(int64_t room_id, const std::string& temp_id, chat_errc code,

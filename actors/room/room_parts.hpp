@@ -17,10 +17,6 @@ using room_ptr = room_actor::stateful_pointer<room_state>;
 /// Checks a message (membership, dedupe, content) and starts its saga.
 status_event admit(room_ptr self, chat_message msg, status_sink_actor sink);
 
-/// A status of the room for a sender.
-status_event make_status(int64_t room_id, const std::string& temp_id, delivery_status status,
-                         int64_t seq = 0, std::string persisted_id = {});
-
 // -- delivery.cpp -----------------------------------------------------------------------------
 
 /// A saga ended: its senders hear the outcome and delivery moves on in seq order.

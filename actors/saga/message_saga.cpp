@@ -29,12 +29,8 @@ namespace {
 
 using saga_ptr = message_saga_actor::stateful_pointer<message_saga_state>;
 
-status_event make_status(const chat_message& msg, delivery_status status) {
-  status_event result;
-  result.room_id = msg.room_id;
-  result.temp_id = msg.temp_id;
-  result.status = status;
-  result.created_at = now_ms();
+status_event saga_status(const chat_message& msg, delivery_status status) {
+  auto result = make_status(msg.room_id, msg.temp_id, status);
   result.saga_seq = msg.seq;
   return result;
 }
@@ -55,7 +51,7 @@ void complete(saga_ptr self) {
   auto& st = self->state;
   st.state = saga_state::completed;
   st.message.state = message_state::committed;
-  auto status = make_status(st.message, delivery_status::saved);
+  auto status = saga_status(st.message, delivery_status::saved);
   status.persisted_id = st.message.id;
   status.seq = st.message.seq;
   self->send(st.sink, std::move(status));
@@ -77,7 +73,7 @@ void finish_duplicate(saga_ptr self, const chat_message& existing) {
   st.state = saga_state::completed;
   bool saved = existing.state == message_state::committed;
   auto status =
-    make_status(st.message, saved ? delivery_status::saved : delivery_status::processing);
+    saga_status(st.message, saved ? delivery_status::saved : delivery_status::processing);
   status.persisted_id = saved ? existing.id : std::string{};
   status.seq = existing.seq;
   self->send(st.sink, std::move(status));
@@ -95,7 +91,7 @@ void finish_failed(saga_ptr self, saga_state final_state, bool decided) {
   st.state = final_state;
   auto& counters = metrics::instance();
   if (decided) {
-    auto status = make_status(st.message, delivery_status::failed);
+    auto status = saga_status(st.message, delivery_status::failed);
     status.error_code = st.failure_code;
     status.error_message = st.failure_reason;
     self->send(st.sink, std::move(status));

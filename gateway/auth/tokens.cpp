@@ -99,4 +99,13 @@ std::optional<token_claims> token_service::verify(std::string_view text, token_k
   return claims;
 }
 
+std::optional<std::string_view> bearer_token(std::string_view header, bool required) {
+  constexpr std::string_view bearer = "Bearer ";
+  if (header.substr(0, bearer.size()) == bearer)
+    return header.substr(bearer.size());
+  if (required)
+    return std::nullopt;
+  return header;
+}
+
 } // namespace chat

@@ -49,4 +49,8 @@ private:
 /// Seconds since the epoch.
 int64_t now_seconds();
 
+/// The token of an "Authorization: Bearer <token>" value; the whole value without the
+/// "Bearer " prefix when `required` is false, nullopt when it is true.
+std::optional<std::string_view> bearer_token(std::string_view header, bool required);
+
 } // namespace chat

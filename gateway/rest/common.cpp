@@ -35,15 +35,13 @@ http_response no_content() {
 
 std::optional<int64_t> authenticate(const ctx_ptr& ctx, const http_request& req,
                                     const http_responder& respond) {
-  auto& header = req.header("authorization");
-  constexpr std::string_view bearer = "Bearer ";
-  if (header.compare(0, bearer.size(), bearer) != 0) {
+  auto token = bearer_token(req.header("authorization"), true);
+  if (!token) {
     respond(chat::error_response(chat_errc::unauthorized, "missing bearer token"));
     return std::nullopt;
   }
   std::string why;
-  auto claims = ctx->tokens->verify(std::string_view{header}.substr(bearer.size()),
-                                    token_kind::access, now_seconds(), why);
+  auto claims = ctx->tokens->verify(*token, token_kind::access, now_seconds(), why);
   if (!claims) {
     respond(chat::error_response(chat_errc::unauthorized, why));
     return std::nullopt;

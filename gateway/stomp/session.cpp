@@ -45,12 +45,8 @@ std::optional<std::pair<int64_t, int64_t>> parse_heartbeat(const std::string& te
 
 std::string token_of(const connection_state& st, const stomp_frame& frame) {
   for (auto* name : {"Authorization", "authorization"})
-    if (auto* header = frame.header(name)) {
-      constexpr std::string_view bearer = "Bearer ";
-      if (header->compare(0, bearer.size(), bearer) == 0)
-        return header->substr(bearer.size());
-      return *header;
-    }
+    if (auto* header = frame.header(name))
+      return std::string{*bearer_token(*header, false)};
   if (auto* passcode = frame.header("passcode"))
     return *passcode;
   return st.url_token;
@@ -183,7 +179,9 @@ connection_actor::behavior_type connection(session_ptr self, std::shared_ptr<gat
   st.url_token = std::move(url_token);
   st.remote = std::move(remote);
   st.session_id = make_uuid().substr(24);
-  st.parser = stomp_parser{stomp_limits{st.ctx->settings.max_frame_bytes, 64, 8 * 1024}};
+  auto& limits = st.ctx->settings;
+  st.parser =
+    stomp_parser{stomp_limits{limits.max_frame_bytes, limits.max_headers, limits.max_header_bytes}};
   st.opened = st.last_in = st.last_out = clock_type::now();
   auto& counters = metrics::instance();
   ++counters.connections_open;

@@ -181,15 +181,6 @@ void announce_presence_in(session_ptr self, int64_t room_id) {
     [](const caf::error&) {});
 }
 
-status_event make_status(int64_t room_id, const std::string& temp_id, delivery_status status) {
-  status_event result;
-  result.room_id = room_id;
-  result.temp_id = temp_id;
-  result.status = status;
-  result.created_at = now_ms();
-  return result;
-}
-
 void deliver_status(session_ptr self, const status_event& event) {
   std::shared_ptr<const std::string> body;
   for (auto& [id, sub] : self->state.subscriptions)

@@ -78,9 +78,6 @@ resend_tracker::room_key watch_room(session_ptr self, const room_actor& room);
 /// Tells a room that this session of its user is here (presence).
 void announce_presence_in(session_ptr self, int64_t room_id);
 
-/// A status event for the client.
-status_event make_status(int64_t room_id, const std::string& temp_id, delivery_status status);
-
 /// Delivers a status on the session's /topic/message/status/{roomId} subscriptions.
 void deliver_status(session_ptr self, const status_event& event);
 

@@ -279,9 +279,7 @@ std::vector<item_result<commit_result>> commit(db_connection& db,
   for (auto i : written) {
     auto id = batch[i].room_id;
     if (updated.count(id) == 0) // nothing of this room was written (all rejected)
-      updated.emplace(
-        id, read_room(txn.exec_params1(
-              std::string{"SELECT "} + room_columns + " FROM rooms r WHERE r.id = $1", id)));
+      updated.emplace(id, read_room_by_id(txn, id));
     results[i].value.room = updated[id];
   }
   fault_registry::instance().hit(fault_point::room_commit);
@@ -341,8 +339,7 @@ resolution resolve(db_connection& db, int64_t room_id, const std::string& messag
                     message_id, room_id);
   }
   if (room_exists)
-    result.room = read_room(txn.exec_params1(
-      std::string{"SELECT "} + room_columns + " FROM rooms r WHERE r.id = $1", room_id));
+    result.room = read_room_by_id(txn, room_id);
   txn.commit();
   return result;
 }
@@ -396,11 +393,7 @@ bool resolve_dead_letter(db_connection& db, const std::string& message_id) {
 
 room_metadata get(db_connection& db, int64_t room_id) {
   pqxx::read_transaction txn{db.get()};
-  auto rows = txn.exec_params(
-    std::string{"SELECT "} + room_columns + " FROM rooms r WHERE r.id = $1", room_id);
-  if (rows.empty())
-    throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
-  return read_room(rows[0]);
+  return read_room_by_id(txn, room_id);
 }
 
 std::vector<room_member> members(db_connection& db, int64_t room_id) {

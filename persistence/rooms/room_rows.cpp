@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "persistence/db/store_error.hpp"
+
 #include "protocol/codec/message_json.hpp"
 
 namespace chat {
@@ -34,6 +36,14 @@ room_metadata read_room(const pqxx::row& row) {
   result.owner_node = row[9].as<std::string>();
   result.owner_epoch = row[10].as<int64_t>();
   return result;
+}
+
+room_metadata read_room_by_id(pqxx::transaction_base& txn, int64_t room_id) {
+  auto rows = txn.exec_params(
+    std::string{"SELECT "} + room_columns + " FROM rooms r WHERE r.id = $1", room_id);
+  if (rows.empty())
+    throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
+  return read_room(rows[0]);
 }
 
 } // namespace chat

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <pqxx/row>
+#include <pqxx/transaction_base>
 
 #include "protocol/types/room.hpp"
 
@@ -11,6 +12,9 @@ namespace chat {
 extern const char* const room_columns;
 
 room_metadata read_room(const pqxx::row& row);
+
+/// Reads one room; throws store_error(not_found) if there is none.
+room_metadata read_room_by_id(pqxx::transaction_base& txn, int64_t room_id);
 
 /// A member's unread count, for a select over `rooms r` and `room_members m`: the committed
 /// messages after the member's read position (a FAILED message's seq, a gap, never counts).

@@ -131,7 +131,7 @@ batch_report apply(db_connection& db, const std::string& topic,
   }
   // 2. Messages count once per message id; a retraction seen first keeps them from counting.
   add_counts(txn,
-             "WITH ins AS (INSERT INTO room_messages (message_id, room_id) "
+             "WITH ins AS (INSERT INTO counted_messages (message_id, room_id) "
              "SELECT x.message_id, x.room_id FROM json_to_recordset($1::json) "
              "AS x(message_id uuid, room_id bigint) ON CONFLICT DO NOTHING RETURNING room_id) "
              "SELECT room_id, count(*) FROM ins GROUP BY room_id",
@@ -144,7 +144,7 @@ batch_report apply(db_connection& db, const std::string& topic,
                        "x.message_id, x.sender_id, x.event_id, x.created_at FROM "
                        "json_to_recordset($1::json) AS x(user_id bigint, room_id bigint, "
                        "message_id uuid, sender_id bigint, event_id uuid, created_at bigint) "
-                       "WHERE NOT EXISTS (SELECT 1 FROM room_messages m WHERE m.message_id = "
+                       "WHERE NOT EXISTS (SELECT 1 FROM counted_messages m WHERE m.message_id = "
                        "x.message_id AND m.retracted) "
                        "ON CONFLICT (user_id, message_id) DO NOTHING RETURNING "} +
              notification_columns,
@@ -154,10 +154,10 @@ batch_report apply(db_connection& db, const std::string& topic,
     }
   // 4. Retractions undo what their message counted (and leave a mark for a late MessageSent).
   add_counts(txn,
-             "WITH r AS (INSERT INTO room_messages (message_id, room_id, retracted) "
+             "WITH r AS (INSERT INTO counted_messages (message_id, room_id, retracted) "
              "SELECT x.message_id, x.room_id, true FROM json_to_recordset($1::json) "
              "AS x(message_id uuid, room_id bigint) ON CONFLICT (message_id) DO UPDATE "
-             "SET retracted = true WHERE NOT room_messages.retracted "
+             "SET retracted = true WHERE NOT counted_messages.retracted "
              "RETURNING room_id, xmax <> 0 AS counted) "
              "SELECT room_id, count(*) FILTER (WHERE counted) FROM r GROUP BY room_id",
              retracted, deltas, &room_delta::messages, -1);

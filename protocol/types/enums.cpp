@@ -1,4 +1,5 @@
 // String forms of the protocol's enums and equality of messages.
+#include "protocol/clock.hpp"
 #include "protocol/types/delivery.hpp"
 #include "protocol/types/message.hpp"
 #include "protocol/types/room.hpp"
@@ -58,6 +59,18 @@ const char* to_string(room_topic x) {
     return "active";
   }
   return "unknown";
+}
+
+status_event make_status(int64_t room_id, const std::string& temp_id, delivery_status status,
+                         int64_t seq, std::string persisted_id) {
+  status_event result;
+  result.room_id = room_id;
+  result.temp_id = temp_id;
+  result.status = status;
+  result.seq = seq;
+  result.persisted_id = std::move(persisted_id);
+  result.created_at = now_ms();
+  return result;
 }
 
 bool operator==(const chat_message& x, const chat_message& y) {

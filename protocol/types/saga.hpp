@@ -52,6 +52,10 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
            x.persisted_id, x.seq, x.error_code, x.error_message, x.created_at, x.saga_seq);
 }
 
+/// A status of a sender's message, stamped now.
+status_event make_status(int64_t room_id, const std::string& temp_id, delivery_status status,
+                         int64_t seq = 0, std::string persisted_id = {});
+
 /// What a saga tells its room when it ends.
 struct saga_outcome {
   /// The seq the room assigned to this saga.
