@@ -5,9 +5,23 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 
 import { sqlValue } from './inspect.mjs';
 import { chatdConfig, freePort, repo, sleep, testPg, unique, waitFor } from './util.mjs';
+
+// Every process a suite started and has not seen exit. A test that fails before its
+// `finally` (or has none) must not leave them running: that would keep the suite's process
+// alive until CTest's timeout. After the file's last test, whatever is left is killed.
+const running = new Set();
+function track(proc) {
+  running.add(proc);
+  proc.on('exit', () => running.delete(proc));
+  return proc;
+}
+after(() => {
+  for (const proc of running) proc.kill('SIGKILL');
+});
 
 const chatdPath = process.env.CHATD || path.join(repo, 'build/apps/chatd');
 const kafkaPath = process.env.CHAT_KAFKA || path.join(repo, 'build/apps/chat-kafka');
@@ -38,8 +52,8 @@ export async function startChatd(args = [], { pg = testPg, joining = null } = {}
   let exited;
   let output = '';
   async function launch() {
-    proc = spawn(chatdPath, options, { env: { ...process.env, CHAT_JWT_SECRET: secret },
-      stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = track(spawn(chatdPath, options, { env: { ...process.env, CHAT_JWT_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'pipe'] }));
     proc.stdout.on('data', d => { output += d; });
     proc.stderr.on('data', d => { output += d; });
     exited = new Promise(resolve => proc.on('exit', code => resolve(code)));
@@ -146,8 +160,8 @@ export async function startKafka(brokers = 1) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chat-kafka-'));
   const file = path.join(dir, 'kafka.bootstrap');
   const adminPort = await freePort();
-  const proc = spawn(kafkaPath, [`--brokers=${brokers}`, '--partitions=4',
-    `--bootstrap-file=${file}`, `--admin-port=${adminPort}`], { stdio: 'ignore' });
+  const proc = track(spawn(kafkaPath, [`--brokers=${brokers}`, '--partitions=4',
+    `--bootstrap-file=${file}`, `--admin-port=${adminPort}`], { stdio: 'ignore' }));
   await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim() !== '',
     'chat-kafka to start', 15000);
   const bootstrap = fs.readFileSync(file, 'utf8').trim();
@@ -177,13 +191,13 @@ export function streamerDsn() {
 
 /// chat-streamer consuming a node's chat events into the database at `dsn`.
 export async function startStreamer(node, dsn) {
-  const proc = spawn(streamerPath, [
+  const proc = track(spawn(streamerPath, [
     `--config-file=${path.join(repo, 'config/chat-streamer.ini')}`,
     `--streamer.dsn=${dsn}`,
     `--kafka.brokers=${node.bootstrap()}`,
     `--kafka.group=e2e-${process.pid}-${unique()}`,
     '--log.level=warn',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  ], { stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   proc.stdout.on('data', d => { output += d; });
   proc.stderr.on('data', d => { output += d; });
