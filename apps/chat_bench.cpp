@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/streamer/event_consumer.hpp"
+#include "apps/bench_changes.hpp"
 #include "apps/node_config.hpp"
 #include "cluster/node.hpp"
 #include "persistence/db/connection.hpp"
@@ -44,6 +45,8 @@ struct bench_config : node_config {
   size_t window = 16;
   size_t raw_rows = 100000;
   size_t raw_batch = 500;
+  size_t reaction_percent = 0;
+  size_t changes = 0;
 
   bench_config() : node_config("chat-bench") {
     opt_group{custom_options_, "bench"}
@@ -52,7 +55,10 @@ struct bench_config : node_config {
       .add(senders, "senders", "members sending in each room")
       .add(window, "window", "messages in flight per room")
       .add(raw_rows, "raw-rows", "rows of the raw batched insert reference")
-      .add(raw_batch, "raw-batch", "rows per transaction of the raw insert reference");
+      .add(raw_batch, "raw-batch", "rows per transaction of the raw insert reference")
+      .add(reaction_percent, "reaction-percent",
+           "share of the send phase's operations that are reactions (0 to 50)")
+      .add(changes, "changes", "edits, then reactions, per room after the send phase");
   }
 };
 
@@ -62,7 +68,10 @@ struct bench_results {
   size_t saved = 0;
   size_t failed = 0;
   size_t admission_errors = 0;
+  size_t reactions = 0;
   clock_type::time_point finished;
+  /// Per room: the saved messages, for the change phases.
+  std::vector<std::vector<bench::saved_message>> saved_messages;
 };
 
 struct driver_state {
@@ -72,6 +81,10 @@ struct driver_state {
   std::vector<std::vector<int64_t>> senders; // per room
   std::vector<size_t> sent;                  // per room
   std::map<std::string, std::pair<size_t, clock_type::time_point>> in_flight;
+  std::map<std::string, int64_t> sender_of;
+  /// Every `reaction_every`-th operation of a room is a reaction (0: none).
+  size_t reaction_every = 0;
+  std::vector<size_t> operations; // per room
   size_t per_room = 0;
   size_t total = 0;
   std::shared_ptr<bench_results> results;
@@ -82,6 +95,15 @@ void send_next(status_sink_actor::stateful_pointer<driver_state> self, size_t ro
   auto& st = self->state;
   if (st.sent[room] >= st.per_room)
     return;
+  auto& saved = st.results->saved_messages[room];
+  if (st.reaction_every > 0 && ++st.operations[room] % st.reaction_every == 0 && !saved.empty()) {
+    auto change =
+      bench::change_for(saved, st.senders[room], change_kind::react, st.results->reactions++);
+    auto next = [self, room] { send_next(self, room); };
+    self->request(st.rooms[room], std::chrono::seconds(60), change_atom::value, change)
+      .then([next](change_outcome&) { next(); }, [next](caf::error&) { next(); });
+    return;
+  }
   auto n = st.sent[room]++;
   chat_message draft;
   draft.room_id = st.room_ids[room];
@@ -89,6 +111,7 @@ void send_next(status_sink_actor::stateful_pointer<driver_state> self, size_t ro
   draft.temp_id = "bench-" + std::to_string(room) + "-" + std::to_string(n);
   draft.content = "benchmark message " + std::to_string(n) + " of room " + std::to_string(room);
   st.in_flight[draft.temp_id] = {room, clock_type::now()};
+  st.sender_of[draft.temp_id] = draft.sender_id;
   auto temp_id = draft.temp_id;
   self
     ->request(st.rooms[room], std::chrono::seconds(60), send_atom::value, draft,
@@ -111,11 +134,16 @@ void send_next(status_sink_actor::stateful_pointer<driver_state> self, size_t ro
       });
 }
 
-status_sink_actor::behavior_type
-driver(status_sink_actor::stateful_pointer<driver_state> self, std::vector<room_actor> rooms,
-       std::vector<int64_t> room_ids, std::vector<std::vector<int64_t>> senders, size_t per_room,
-       size_t window, std::shared_ptr<bench_results> results, caf::actor done) {
+status_sink_actor::behavior_type driver(status_sink_actor::stateful_pointer<driver_state> self,
+                                        std::vector<room_actor> rooms,
+                                        std::vector<int64_t> room_ids,
+                                        std::vector<std::vector<int64_t>> senders, size_t per_room,
+                                        size_t window, size_t reaction_percent,
+                                        std::shared_ptr<bench_results> results, caf::actor done) {
   auto& st = self->state;
+  st.reaction_every = reaction_percent > 0 ? 100 / std::min<size_t>(reaction_percent, 50) : 0;
+  st.operations.assign(rooms.size(), 0);
+  results->saved_messages.resize(rooms.size());
   st.rooms = std::move(rooms);
   st.room_ids = std::move(room_ids);
   st.senders = std::move(senders);
@@ -139,6 +167,8 @@ driver(status_sink_actor::stateful_pointer<driver_state> self, std::vector<room_
       st.in_flight.erase(i);
       if (event.status == delivery_status::saved) {
         ++st.results->saved;
+        st.results->saved_messages[room].push_back(
+          bench::saved_message{event.persisted_id, st.sender_of[event.temp_id]});
         st.results->latencies_us.push_back(
           std::chrono::duration_cast<std::chrono::microseconds>(clock_type::now() - started)
             .count());
@@ -287,8 +317,8 @@ int main(int argc, char** argv) {
     auto results = std::make_shared<bench_results>();
     results->latencies_us.reserve(total);
     auto started = clock_type::now();
-    sys.spawn(driver, rooms, room_ids, senders, cfg.messages, cfg.window, results,
-              caf::actor_cast<caf::actor>(self));
+    sys.spawn(driver, rooms, room_ids, senders, cfg.messages, cfg.window, cfg.reaction_percent,
+              results, caf::actor_cast<caf::actor>(self));
     // Bounded: a message without a final status shows up here instead of a hang.
     bool done = false;
     self->receive([&](done_atom) { done = true; }, caf::after(std::chrono::seconds(300)) >> [&] {});
@@ -315,6 +345,10 @@ int main(int argc, char** argv) {
                 static_cast<double>(results->saved) / saved_seconds);
     std::printf("  published: all events in Kafka after %.2f s = %.0f messages/s fully persisted\n",
                 published_seconds, static_cast<double>(results->saved) / published_seconds);
+    if (results->reactions > 0)
+      std::printf("  mixed:     %zu reactions through the same rooms during the send phase "
+                  "(%zu %% of the operations)\n",
+                  results->reactions, cfg.reaction_percent);
     std::printf("  saga latency (send -> SAVED): p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
                 percentile(results->latencies_us, 0.50), percentile(results->latencies_us, 0.99),
                 percentile(results->latencies_us, 1.0));
@@ -323,6 +357,18 @@ int main(int argc, char** argv) {
                 static_cast<long long>(counters.room_commit_messages.load()),
                 static_cast<double>(counters.room_commit_messages.load()) /
                   static_cast<double>(std::max<int64_t>(1, counters.room_commit_batches.load())));
+    for (auto kind : {change_kind::edit, change_kind::react}) {
+      if (cfg.changes == 0)
+        break;
+      auto figures = bench::run_changes(sys, rooms, results->saved_messages, users, kind,
+                                        cfg.changes, cfg.window);
+      std::printf("  %s through the room actors: %zu (failed %zu) in %.2f s = %.0f/s, latency "
+                  "p50 %.1f ms, p99 %.1f ms\n",
+                  kind == change_kind::edit ? "edits:    " : "reactions:", figures.done,
+                  figures.failed, figures.seconds,
+                  figures.seconds > 0 ? static_cast<double>(figures.done) / figures.seconds : 0.0,
+                  percentile(figures.latencies_us, 0.50), percentile(figures.latencies_us, 0.99));
+    }
     stop_node(actors);
     streamer_rate(sys, self, db.messages_dsn, settings.kafka, static_cast<int64_t>(total));
   }

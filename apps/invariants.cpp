@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "apps/invariant_checker.hpp"
 #include "persistence/kafka/kafka_reader.hpp"
 
 namespace chat {
@@ -16,8 +17,6 @@ namespace chat {
 using json = nlohmann::json;
 
 namespace {
-
-constexpr size_t max_examples = 5;
 
 struct stored_message {
   std::string id;
@@ -46,29 +45,6 @@ struct event_row {
   std::string event_id;
   std::string type;
   std::string message_id;
-};
-
-class checker {
-public:
-  explicit checker(verify_report& report) : report_(report) {}
-
-  invariant_result& add(std::string name, std::string description) {
-    report_.results.push_back(invariant_result{std::move(name), std::move(description), 0, {}});
-    return report_.results.back();
-  }
-
-  static void violation(invariant_result& result, std::string example) {
-    ++result.count;
-    if (result.examples.size() < max_examples)
-      result.examples.push_back(std::move(example));
-  }
-
-  void figure(std::string name, int64_t value) {
-    report_.figures.emplace_back(std::move(name), value);
-  }
-
-private:
-  verify_report& report_;
 };
 
 std::string key_of(int64_t sender, const std::string& temp_id) {
@@ -242,6 +218,7 @@ verify_report verify(const verify_options& options) {
   // -- events ---------------------------------------------------------------------------------
   int64_t topic_records = 0;
   std::set<std::string> distinct_events;
+  published_versions published;
   if (!options.brokers.empty()) {
     auto& unpublished =
       check.add("unpublished-events", "committed messages whose MessageSent never reached Kafka");
@@ -259,6 +236,8 @@ verify_report verify(const verify_options& options) {
         continue;
       auto type = value.value("eventType", std::string{});
       distinct_events.insert(value.value("eventId", std::string{}));
+      published.add(value.value("roomId", int64_t{0}), value.value("version", int64_t{0}),
+                    value.value("eventId", std::string{}));
       auto& payload = value["payload"];
       if (type == "MessageSent" && payload.is_object())
         sent[payload.value("id", std::string{})].insert(value.value("eventId", std::string{}));
@@ -286,6 +265,8 @@ verify_report verify(const verify_options& options) {
     check.figure("message-sent-events", static_cast<int64_t>(sent.size()));
     check.figure("retractions", static_cast<int64_t>(retracted.size()));
   }
+
+  verify_message_changes(options, check, options.brokers.empty() ? nullptr : &published);
 
   // -- what clients were told -----------------------------------------------------------------
   if (!options.client_log.empty()) {

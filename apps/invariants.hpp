@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,7 +34,8 @@ struct verify_options {
 };
 
 struct verify_report {
-  std::vector<invariant_result> results;
+  // A deque: checks hold references to their results while later ones are added.
+  std::deque<invariant_result> results;
   /// Figures for the record: messages, rooms, events ...
   std::vector<std::pair<std::string, int64_t>> figures;
 

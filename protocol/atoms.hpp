@@ -27,6 +27,18 @@ using history_atom = caf::atom_constant<caf::atom("history")>;
 using find_atom = caf::atom_constant<caf::atom("find")>;
 /// What a room needs from the messages store to activate.
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
+/// Apply message changes decided in the rooms store to the messages store.
+using apply_atom = caf::atom_constant<caf::atom("apply")>;
+/// One committed message by id.
+using message_atom = caf::atom_constant<caf::atom("message")>;
+/// Committed messages by id.
+using messages_atom = caf::atom_constant<caf::atom("messages")>;
+/// A page of a thread's replies.
+using thread_atom = caf::atom_constant<caf::atom("thread")>;
+/// The threads of a room.
+using threads_atom = caf::atom_constant<caf::atom("threads")>;
+/// Full-text search over messages.
+using search_atom = caf::atom_constant<caf::atom("search")>;
 /// Messages left pending longer than an age (recovery).
 using pending_atom = caf::atom_constant<caf::atom("pending")>;
 
@@ -41,6 +53,14 @@ using resolve_atom = caf::atom_constant<caf::atom("resolve")>;
 using dead_atom = caf::atom_constant<caf::atom("dead")>;
 /// List the unresolved saga dead letters.
 using dead_list_atom = caf::atom_constant<caf::atom("deadlist")>;
+/// Change existing messages (edit, delete, reactions, pins, previews).
+using change_atom = caf::atom_constant<caf::atom("change")>;
+/// Changes the messages store has not applied yet (recovery).
+using stale_applies_atom = caf::atom_constant<caf::atom("staleapply")>;
+/// Changes the messages store applied.
+using applied_atom = caf::atom_constant<caf::atom("applied")>;
+/// A room's pins.
+using pins_atom = caf::atom_constant<caf::atom("pins")>;
 /// Mark a saga dead letter resolved.
 using dead_done_atom = caf::atom_constant<caf::atom("deaddone")>;
 /// A room's member list (with read positions).
@@ -63,6 +83,14 @@ using member_views_atom = caf::atom_constant<caf::atom("mviews")>;
 using add_members_atom = caf::atom_constant<caf::atom("addmembers")>;
 /// Remove a member from a room.
 using remove_member_atom = caf::atom_constant<caf::atom("rmmember")>;
+/// Add or remove a bookmark of a user.
+using bookmark_atom = caf::atom_constant<caf::atom("bookmark")>;
+/// A user's bookmarks.
+using bookmarks_atom = caf::atom_constant<caf::atom("bookmarks")>;
+/// A room's participants with roles and read positions.
+using participants_atom = caf::atom_constant<caf::atom("participnt")>;
+/// The members of a room with an open session.
+using online_atom = caf::atom_constant<caf::atom("online")>;
 /// Move a member's read position forward.
 using mark_read_atom = caf::atom_constant<caf::atom("markread")>;
 
@@ -102,6 +130,8 @@ using typing_end_atom = caf::atom_constant<caf::atom("typingend")>;
 using presence_atom = caf::atom_constant<caf::atom("presence")>;
 /// Ask the store again about a saga that ended undecided.
 using recheck_atom = caf::atom_constant<caf::atom("recheck")>;
+/// Apply a message change to the messages store again, after a backoff.
+using reapply_atom = caf::atom_constant<caf::atom("reapply")>;
 /// Retry a compensation step after its backoff.
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 /// Passivation: the room's idle timer, and the room asking its manager to forget it.

@@ -52,6 +52,14 @@ const char* to_string(chat_errc x) {
     return "temp_id_reused";
   case chat_errc::faults_disabled:
     return "faults_disabled";
+  case chat_errc::message_pending:
+    return "message_pending";
+  case chat_errc::message_deleted:
+    return "message_deleted";
+  case chat_errc::pin_limit:
+    return "pin_limit";
+  case chat_errc::reaction_limit:
+    return "reaction_limit";
   }
   return "unknown";
 }
@@ -102,6 +110,14 @@ const char* wire_code(chat_errc x) {
     return "TEMP_ID_REUSED";
   case chat_errc::faults_disabled:
     return "FAULTS_DISABLED";
+  case chat_errc::message_pending:
+    return "MESSAGE_PENDING";
+  case chat_errc::message_deleted:
+    return "MESSAGE_DELETED";
+  case chat_errc::pin_limit:
+    return "PIN_LIMIT";
+  case chat_errc::reaction_limit:
+    return "REACTION_LIMIT";
   }
   return "INTERNAL";
 }

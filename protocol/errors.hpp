@@ -53,6 +53,14 @@ enum class chat_errc : uint8_t {
   temp_id_reused,
   /// Fault injection is off on this node.
   faults_disabled,
+  /// The message's saga has not finished: it cannot change yet.
+  message_pending,
+  /// The message was deleted: it cannot change any more.
+  message_deleted,
+  /// A room has at most 3 pins.
+  pin_limit,
+  /// A message has at most 20 distinct reactions.
+  reaction_limit,
 };
 
 const char* to_string(chat_errc x);

@@ -9,11 +9,16 @@ namespace chat {
 
 // -- types/message.hpp ------------------------------------------------------------------------
 enum class message_state : uint8_t;
+struct forward_ref;
+struct reaction_users;
 struct chat_message;
 struct insert_outcome;
 struct history_query;
 struct history_page;
 struct room_snapshot;
+struct thread_query;
+struct thread_summary;
+struct search_query;
 
 // -- types/user.hpp ---------------------------------------------------------------------------
 struct user;
@@ -21,6 +26,7 @@ struct user_credentials;
 
 // -- types/room.hpp ---------------------------------------------------------------------------
 struct room_member;
+struct room_participant;
 struct room_metadata;
 struct room_view;
 struct room_claim;
@@ -28,6 +34,15 @@ struct room_commit;
 struct commit_result;
 struct resolution;
 struct read_position;
+
+// -- types/change.hpp -------------------------------------------------------------------------
+enum class change_kind : uint8_t;
+struct message_change;
+struct change_batch;
+struct change_outcome;
+struct change_result;
+struct room_pin;
+struct bookmark;
 
 // -- types/delivery.hpp -----------------------------------------------------------------------
 enum class room_topic : uint8_t;

@@ -67,6 +67,10 @@ std::string metrics::render_prometheus() const {
   put(out, "chat_saga_latency_microseconds_count", "counter", "Number of SAVED sagas timed.",
       saga_latency_count);
   put(out, "chat_rooms_active", "gauge", "Room actors active on this node.", rooms_active);
+  put(out, "chat_message_changes_total", "counter",
+      "Message changes (edit, delete, reactions, pins, previews) sent to the store.", changes);
+  put(out, "chat_message_change_batches_total", "counter",
+      "Transactions of message changes at the commit store.", change_batches);
   put(out, "chat_presence_sessions", "gauge",
       "Sessions the rooms of this node count as present (one per session and room).",
       presence_sessions);

@@ -28,6 +28,9 @@ struct metrics {
   std::atomic<int64_t> rooms_fenced{0};
   std::atomic<int64_t> room_commit_batches{0};
   std::atomic<int64_t> room_commit_messages{0};
+  /// Message changes (edit, delete, reactions, pins, previews) and their store batches.
+  std::atomic<int64_t> changes{0};
+  std::atomic<int64_t> change_batches{0};
   /// Open sessions the rooms of this node count for presence (one per session and room).
   std::atomic<int64_t> presence_sessions{0};
   // Outbox.

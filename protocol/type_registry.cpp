@@ -10,6 +10,7 @@
 #include "protocol/interfaces/gateway.hpp"
 #include "protocol/interfaces/room.hpp"
 #include "protocol/interfaces/stores.hpp"
+#include "protocol/types/change.hpp"
 #include "protocol/types/cluster.hpp"
 #include "protocol/types/delivery.hpp"
 #include "protocol/types/message.hpp"
@@ -24,7 +25,23 @@ namespace chat {
 void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<chat_message>("chat::chat_message");
   cfg.add_message_type<std::vector<chat_message>>("std::vector<chat::chat_message>");
+  cfg.add_message_type<forward_ref>("chat::forward_ref");
+  cfg.add_message_type<reaction_users>("chat::reaction_users");
   cfg.add_message_type<insert_outcome>("chat::insert_outcome");
+  cfg.add_message_type<thread_query>("chat::thread_query");
+  cfg.add_message_type<thread_summary>("chat::thread_summary");
+  cfg.add_message_type<std::vector<thread_summary>>("std::vector<chat::thread_summary>");
+  cfg.add_message_type<search_query>("chat::search_query");
+  cfg.add_message_type<message_change>("chat::message_change");
+  cfg.add_message_type<change_batch>("chat::change_batch");
+  cfg.add_message_type<change_outcome>("chat::change_outcome");
+  cfg.add_message_type<change_result>("chat::change_result");
+  cfg.add_message_type<room_pin>("chat::room_pin");
+  cfg.add_message_type<std::vector<room_pin>>("std::vector<chat::room_pin>");
+  cfg.add_message_type<bookmark>("chat::bookmark");
+  cfg.add_message_type<std::vector<bookmark>>("std::vector<chat::bookmark>");
+  cfg.add_message_type<room_participant>("chat::room_participant");
+  cfg.add_message_type<std::vector<room_participant>>("std::vector<chat::room_participant>");
   cfg.add_message_type<history_query>("chat::history_query");
   cfg.add_message_type<history_page>("chat::history_page");
   cfg.add_message_type<room_snapshot>("chat::room_snapshot");

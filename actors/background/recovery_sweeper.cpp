@@ -52,9 +52,10 @@ struct sweep_progress {
 void end_sweep(sweeper_ptr self, const sweep_report& report) {
   auto& st = self->state;
   st.busy = false;
-  if (report.forwarded + report.aborted + report.errors > 0)
-    spdlog::info("recovery: {} finished forward, {} compensated, {} left for later",
-                 report.forwarded, report.aborted, report.errors);
+  if (report.forwarded + report.aborted + report.reapplied + report.errors > 0)
+    spdlog::info("recovery: {} finished forward, {} compensated, {} changes applied, {} left "
+                 "for later",
+                 report.forwarded, report.aborted, report.reapplied, report.errors);
   auto& counters = metrics::instance();
   counters.recovery_forwarded += report.forwarded;
   counters.recovery_aborted += report.aborted;
@@ -95,11 +96,55 @@ void decide(sweeper_ptr self, const std::shared_ptr<sweep_progress>& progress, i
         auto committed = result.committed;
         auto next = [resolved, committed](bool) { resolved(committed); };
         if (committed)
-          self->request(st.messages, timeout, finalize_atom::value, message_id).then(next, failed);
+          self->request(st.messages, timeout, finalize_atom::value, message_id, result.version)
+            .then(next, failed);
         else
           self->request(st.messages, timeout, delete_atom::value, message_id).then(next, failed);
       },
       failed);
+}
+
+/// Phase 3: message changes that the rooms store decided but the messages store did not
+/// apply (the room's applies failed, or its node died): applied now (the messages store
+/// ignores an older state), then forgotten.
+void sweep_applies(sweeper_ptr self, sweep_report so_far) {
+  auto& st = self->state;
+  auto timeout = st.settings.request_timeout;
+  self
+    ->request(st.commits, timeout, stale_applies_atom::value, st.settings.pending_age,
+              static_cast<int32_t>(st.settings.batch))
+    .then(
+      [self, so_far, timeout](std::vector<chat_message>& changed) {
+        auto progress = std::make_shared<sweep_progress>();
+        progress->report = so_far;
+        progress->on_done = [self, progress] { end_sweep(self, progress->report); };
+        progress->add();
+        for (auto& msg : changed) {
+          progress->add();
+          auto failed = [progress, id = msg.id](caf::error& err) {
+            spdlog::warn("recovery: change of message {}: {}", id, describe(err));
+            ++progress->report.errors;
+            progress->finish();
+          };
+          self->request(self->state.messages, timeout, apply_atom::value, msg)
+            .then(
+              [self, progress, failed, timeout, id = msg.id, version = msg.version](bool) {
+                ++progress->report.reapplied;
+                self
+                  ->request(self->state.commits, timeout, applied_atom::value,
+                            std::vector<std::string>{id}, std::vector<int64_t>{version})
+                  .then([progress](bool) { progress->finish(); }, failed);
+              },
+              failed);
+        }
+        progress->finish();
+      },
+      [self, so_far](caf::error& err) {
+        spdlog::warn("recovery: cannot list unapplied changes: {}", describe(err));
+        auto report = so_far;
+        ++report.errors;
+        end_sweep(self, report);
+      });
 }
 
 void sweep_unfinished(sweeper_ptr self, sweep_report so_far) {
@@ -111,7 +156,7 @@ void sweep_unfinished(sweeper_ptr self, sweep_report so_far) {
       [self, so_far](std::vector<chat_message>& unfinished) {
         auto progress = std::make_shared<sweep_progress>();
         progress->report = so_far;
-        progress->on_done = [self, progress] { end_sweep(self, progress->report); };
+        progress->on_done = [self, progress] { sweep_applies(self, progress->report); };
         progress->add();
         for (auto& msg : unfinished)
           decide(self, progress, msg.room_id, msg.id, msg.state == message_state::compensating);
@@ -121,7 +166,7 @@ void sweep_unfinished(sweeper_ptr self, sweep_report so_far) {
         spdlog::warn("recovery: cannot list unfinished messages: {}", describe(err));
         auto report = so_far;
         ++report.errors;
-        end_sweep(self, report);
+        sweep_applies(self, report);
       });
 }
 

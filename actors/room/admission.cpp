@@ -59,6 +59,8 @@ status_event admit(room_ptr self, chat_message msg, status_sink_actor sink) {
   msg.state = message_state::pending;
   st.dedupe.remember(msg.sender_id, msg.temp_id,
                      dedupe_window::entry{msg.seq, msg.id, content_hash, false, {}, sink});
+  st.unsettled.emplace(msg.id, msg.seq);
+  st.unsettled_ids.emplace(msg.seq, msg.id);
   auto saga = self->spawn(message_saga, msg, sink,
                           saga_deps{st.deps.messages, st.deps.commits, self}, st.settings.saga);
   self->monitor(saga);

@@ -7,12 +7,14 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/codec/message_json.hpp"
+#include "protocol/codec/room_json.hpp"
 #include "protocol/errors.hpp"
 
 namespace chat::room_parts {
 
-void broadcast(room_ptr self, room_topic topic, int64_t seq, std::string body) {
-  room_broadcast event{self->state.id, topic, seq, std::move(body)};
+void broadcast(room_ptr self, room_topic topic, int64_t seq, std::string body,
+               std::string thread_id) {
+  room_broadcast event{self->state.id, topic, seq, std::move(body), std::move(thread_id)};
   for (auto& subscriber : self->state.subscribers)
     self->send(subscriber, event);
 }
@@ -62,7 +64,7 @@ void deliver(room_ptr self, const chat_message& msg) {
     return;
   st.last_message_json = encode_message(msg);
   if (!st.subscribers.empty())
-    broadcast(self, room_topic::messages, msg.seq, st.last_message_json);
+    broadcast(self, room_topic::messages, msg.seq, st.last_message_json, msg.thread_id);
   send_update(self, std::move(members));
 }
 
@@ -99,6 +101,8 @@ void read_moved(room_ptr self, int64_t user, int64_t seq, int64_t unread_hint) {
   if (seq <= member.read_seq)
     return;
   member.read_seq = seq;
+  if (!st.subscribers.empty())
+    broadcast(self, room_topic::read, 0, read_receipt_json(st.id, user, seq));
   if (seq >= st.committed_floor) {
     // Exact: the committed seqs after the new position, among those delivered.
     auto first = std::upper_bound(st.committed_seqs.begin(), st.committed_seqs.end(), seq);
@@ -107,6 +111,35 @@ void read_moved(room_ptr self, int64_t user, int64_t seq, int64_t unread_hint) {
     member.unread = std::max<int64_t>(0, unread_hint);
   }
   send_update(self, {member_unread{user, member.unread}});
+}
+
+void message_deleted(room_ptr self, const chat_message& msg) {
+  auto& st = self->state;
+  auto i = std::lower_bound(st.committed_seqs.begin(), st.committed_seqs.end(), msg.seq);
+  if (i != st.committed_seqs.end() && *i == msg.seq)
+    st.committed_seqs.erase(i);
+  if (msg.seq > st.delivered_seq)
+    return; // not counted yet
+  for (auto& [user, member] : st.members)
+    if (member.read_seq < msg.seq && member.unread > 0)
+      --member.unread;
+}
+
+bool last_message_changed(room_ptr self, const chat_message& msg) {
+  auto& st = self->state;
+  if (msg.seq != st.meta.last_seq)
+    return false;
+  st.last_message_json = encode_message(msg);
+  return true;
+}
+
+void update_members(room_ptr self) {
+  auto& st = self->state;
+  std::vector<member_unread> members;
+  members.reserve(st.members.size());
+  for (auto& [user, member] : st.members)
+    members.push_back(member_unread{user, member.unread});
+  send_update(self, std::move(members));
 }
 
 void resolve_seq(room_ptr self, int64_t seq, saga_outcome outcome) {
@@ -124,6 +157,8 @@ void resolve_seq(room_ptr self, int64_t seq, saga_outcome outcome) {
 
 void on_saga_resolved(room_ptr self, saga_outcome& outcome) {
   auto& st = self->state;
+  if (outcome.decided)
+    settle(self, outcome.seq);
   // Another owner wrote this saga's seq: after this outcome, the room stops, so that the next
   // request finds the room's real owner (or claims it afresh, with the seqs as they are).
   caf::error moved;

@@ -61,13 +61,15 @@ void recover_unfinished(room_ptr self, std::vector<chat_message> unfinished) {
     self->request(st.deps.commits, timeout, resolve_atom::value, st.id, msg.id, abort)
       .then(
         [self, one_done, id = msg.id, timeout](resolution& result) {
+          auto version = result.version;
           auto& st = self->state;
           if (result.room.id == st.id)
             st.meta = result.room;
           auto finish = [one_done](bool) { one_done(); };
           auto failed = [one_done](caf::error&) { one_done(); };
           if (result.committed)
-            self->request(st.deps.messages, timeout, finalize_atom::value, id).then(finish, failed);
+            self->request(st.deps.messages, timeout, finalize_atom::value, id, version)
+              .then(finish, failed);
           else
             self->request(st.deps.messages, timeout, delete_atom::value, id).then(finish, failed);
         },
@@ -80,7 +82,7 @@ void recover_unfinished(room_ptr self, std::vector<chat_message> unfinished) {
 bool working(room_ptr self) {
   auto& st = self->state;
   return !st.sagas.empty() || st.store_busy || !st.commits.empty() || !st.aborts.empty() ||
-         !st.resolved.empty();
+         !st.changes.empty() || !st.applying.empty() || !st.resolved.empty();
 }
 
 /// Nothing would be lost by stopping: no work, no subscriber, no present member (a new actor

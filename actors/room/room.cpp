@@ -27,6 +27,7 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
       auto seq = i->second;
       st.sagas.erase(i);
       st.dedupe.forget_unsaved_seq(seq);
+      settle(self, seq);
       saga_outcome outcome;
       outcome.decided = false;
       resolve_seq(self, seq, std::move(outcome));
@@ -56,6 +57,20 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
       self->state.aborts.push_back(room_state::pending_abort{std::move(msg), promise});
       pump(self);
       return promise;
+    },
+    [=](change_atom, message_change& change) -> caf::result<change_outcome> {
+      if (self->state.leaving)
+        return make_error(chat_errc::room_stopped, "room moving to another node");
+      // Queued before activation too: the store queue runs once the room is active.
+      return request_change(self, std::move(change));
+    },
+    [=](reapply_atom, uint64_t token) {
+      auto& reapplies = self->state.reapplies;
+      if (auto i = reapplies.find(token); i != reapplies.end()) {
+        auto fn = std::move(i->second);
+        reapplies.erase(i);
+        fn();
+      }
     },
     [=](resolved_atom, saga_outcome& outcome) {
       self->state.sagas.erase(caf::actor_cast<caf::actor_addr>(self->current_sender()));
@@ -106,6 +121,15 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
     },
     [=](is_member_atom, int64_t user) {
       return when_active<bool>(self, [self, user] { return self->state.members.count(user) > 0; });
+    },
+    [=](online_atom) {
+      return when_active<std::vector<int64_t>>(self, [self] {
+        std::vector<int64_t> users;
+        for (auto& [user, sessions] : self->state.sessions)
+          users.push_back(user);
+        std::sort(users.begin(), users.end());
+        return users;
+      });
     },
     [=](read_atom, int64_t user, int64_t seq, int64_t unread) {
       read_moved(self, user, seq, unread);

@@ -25,6 +25,7 @@
 #include "protocol/interfaces/delivery.hpp"
 #include "protocol/interfaces/room.hpp"
 #include "protocol/interfaces/stores.hpp"
+#include "protocol/types/change.hpp"
 #include "protocol/types/delivery.hpp"
 #include "protocol/types/message.hpp"
 #include "protocol/types/room.hpp"
@@ -101,9 +102,35 @@ struct room_state {
     chat_message message;
     caf::typed_response_promise<bool> promise;
   };
+  struct pending_change {
+    message_change change;
+    caf::typed_response_promise<change_outcome> promise;
+  };
   std::deque<pending_commit> commits;
   std::deque<pending_abort> aborts;
+  std::deque<pending_change> changes;
   bool store_busy = false;
+  /// Commits and changes take turns at the store.
+  bool changes_next = false;
+
+  // -- message changes --------------------------------------------------------------------------
+
+  /// Messages whose saga has not ended (id <-> seq): they cannot change yet.
+  std::unordered_map<std::string, int64_t> unsettled;
+  std::unordered_map<int64_t, std::string> unsettled_ids;
+  /// Committed change batches whose messages the messages store is applying, oldest first:
+  /// each is told (updates topic, requesters) in this order once its applies are done.
+  struct applying_batch {
+    std::vector<change_outcome> outcomes;
+    std::vector<caf::typed_response_promise<change_outcome>> promises;
+    size_t remaining = 0;
+    /// Messages whose apply gave up: their changes stay queued for recovery.
+    std::set<std::string> unapplied;
+  };
+  std::deque<std::shared_ptr<applying_batch>> applying;
+  /// Applies waiting for their retry (by timer token).
+  std::map<uint64_t, std::function<void()>> reapplies;
+  uint64_t last_reapply = 0;
 
   // -- presence and typing --------------------------------------------------------------------
 

@@ -5,8 +5,10 @@
 #include <vector>
 
 #include <caf/error.hpp>
+#include <caf/sec.hpp>
 
 #include "actors/room/room.hpp"
+#include "protocol/errors.hpp"
 
 namespace chat::room_parts {
 
@@ -29,7 +31,17 @@ void resolve_seq(room_ptr self, int64_t seq, saga_outcome outcome);
 void recheck_undecided(room_ptr self, int64_t seq);
 
 /// Sends an event to every subscriber (encoded once, whatever their number).
-void broadcast(room_ptr self, room_topic topic, int64_t seq, std::string body);
+void broadcast(room_ptr self, room_topic topic, int64_t seq, std::string body,
+               std::string thread_id = {});
+
+/// A committed message was deleted: it no longer counts as unread.
+void message_deleted(room_ptr self, const chat_message& msg);
+
+/// A message changed; true if it is the room's last message (room lists show it).
+bool last_message_changed(room_ptr self, const chat_message& msg);
+
+/// Tells every member's sessions how the room looks now (room lists, unread counts).
+void update_members(room_ptr self);
 
 /// A member's read position moved (`unread_hint`: the store's count for it).
 void read_moved(room_ptr self, int64_t user, int64_t seq, int64_t unread_hint);
@@ -44,6 +56,34 @@ void pump(room_ptr self);
 
 /// The owner epoch moved on: another owner exists. Fails what waits and stops.
 void fenced(room_ptr self, const caf::error& err);
+
+/// A commit store request of the room failed: its requesters hear why (a timeout leaves the
+/// outcome open: `in_doubt`), then the room stops if it was fenced, or goes on.
+template <class Promise>
+void store_request_failed(room_ptr self, std::vector<Promise>& promises, const caf::error& err,
+                          const char* in_doubt) {
+  self->state.store_busy = false;
+  auto is_fenced = code_of(err) == chat_errc::fenced;
+  auto reply =
+    err == caf::sec::request_timeout ? make_error(chat_errc::store_in_doubt, in_doubt) : err;
+  for (auto& promise : promises)
+    promise.deliver(reply);
+  if (is_fenced)
+    fenced(self, err);
+  else
+    pump(self);
+}
+
+// -- changes.cpp ------------------------------------------------------------------------------
+
+/// A change of an existing message: refused at once while its saga runs, queued otherwise.
+caf::result<change_outcome> request_change(room_ptr self, message_change change);
+
+/// Runs the next batch of queued changes at the commit store.
+void run_changes(room_ptr self);
+
+/// A message's saga ended (its seq): the message may change from now on.
+void settle(room_ptr self, int64_t seq);
 
 // -- lifecycle.cpp ----------------------------------------------------------------------------
 

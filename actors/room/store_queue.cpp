@@ -25,6 +25,9 @@ void fenced(room_ptr self, const caf::error& err) {
   for (auto& pending : st.aborts)
     pending.promise.deliver(make_error(chat_errc::room_stopped, "room fenced"));
   st.aborts.clear();
+  for (auto& pending : st.changes)
+    pending.promise.deliver(err);
+  st.changes.clear();
   self->quit(err);
 }
 
@@ -75,30 +78,22 @@ void run_commit(room_ptr self) {
         st.meta = std::move(result.room);
         for (size_t i = 0; i < promises->size(); ++i) {
           auto& id = (*ids)[i];
+          auto bad = std::find(result.invalid.begin(), result.invalid.end(), id);
           if (std::find(result.rejected.begin(), result.rejected.end(), id) !=
               result.rejected.end())
             (*promises)[i].deliver(
               make_error(chat_errc::tombstoned, "message " + id + " was aborted"));
+          else if (bad != result.invalid.end())
+            (*promises)[i].deliver(make_error(
+              chat_errc::invalid_input,
+              result.invalid_reasons[static_cast<size_t>(bad - result.invalid.begin())]));
           else
             (*promises)[i].deliver(result.versions[i]);
         }
         pump(self);
       },
       [self, promises](caf::error& err) {
-        self->state.store_busy = false;
-        if (code_of(err) == chat_errc::fenced) {
-          for (auto& promise : *promises)
-            promise.deliver(err);
-          fenced(self, err);
-          return;
-        }
-        // A timeout leaves the commit's outcome open: the sagas must treat it as in doubt.
-        auto reply = err == caf::sec::request_timeout
-                       ? make_error(chat_errc::store_in_doubt, "room commit timed out")
-                       : err;
-        for (auto& promise : *promises)
-          promise.deliver(reply);
-        pump(self);
+        store_request_failed(self, *promises, err, "room commit timed out");
       });
 }
 
@@ -132,10 +127,16 @@ void pump(room_ptr self) {
   auto& st = self->state;
   if (st.store_busy || !st.active)
     return;
-  if (!st.aborts.empty())
+  // Aborts first (they undo); commits and changes take turns, so neither starves the other.
+  if (!st.aborts.empty()) {
     run_abort(self);
-  else if (!st.commits.empty())
+  } else if (!st.changes.empty() && (st.changes_next || st.commits.empty())) {
+    st.changes_next = false;
+    run_changes(self);
+  } else if (!st.commits.empty()) {
+    st.changes_next = true;
     run_commit(self);
+  }
 }
 
 } // namespace chat::room_parts

@@ -257,7 +257,9 @@ void fail(saga_ptr self, const char* step, const caf::error& err, std::deque<und
 
 void step_finalize(saga_ptr self) {
   auto& st = self->state;
-  self->request(st.deps.messages, st.settings.step_timeout, finalize_atom::value, st.message.id)
+  self
+    ->request(st.deps.messages, st.settings.step_timeout, finalize_atom::value, st.message.id,
+              st.message.version)
     .then(
       [self](bool found) {
         if (found)
@@ -274,13 +276,17 @@ void step_finalize(saga_ptr self) {
 void step_commit(saga_ptr self) {
   auto& st = self->state;
   self->request(st.deps.room, st.settings.step_timeout, commit_atom::value, st.message)
-    .then([self](int64_t) { step_finalize(self); },
-          [self](caf::error& err) {
-            if (is_ambiguous(err))
-              fail(self, "room commit", err, {undo_step::abort_commit, undo_step::delete_message});
-            else
-              fail(self, "room commit", err, {undo_step::delete_message});
-          });
+    .then(
+      [self](int64_t version) {
+        self->state.message.version = version;
+        step_finalize(self);
+      },
+      [self](caf::error& err) {
+        if (is_ambiguous(err))
+          fail(self, "room commit", err, {undo_step::abort_commit, undo_step::delete_message});
+        else
+          fail(self, "room commit", err, {undo_step::delete_message});
+      });
 }
 
 void step_insert(saga_ptr self) {

@@ -32,6 +32,10 @@ int http_status_of(chat_errc code) {
     return 405;
   case chat_errc::conflict:
   case chat_errc::temp_id_reused:
+  case chat_errc::message_pending:
+  case chat_errc::message_deleted:
+  case chat_errc::pin_limit:
+  case chat_errc::reaction_limit:
     return 409;
   case chat_errc::too_large:
     return 413;

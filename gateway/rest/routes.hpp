@@ -20,8 +20,23 @@ void add_user_routes(router& routes, const std::shared_ptr<gateway_context>& ctx
 /// /api/v1/chatrooms/...
 void add_room_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
 
-/// /api/v1/messages/...
+/// GET /chatrooms/{roomId}/participants.
+void add_participant_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /api/v1/messages/...: history, detail, send, edit, delete, mark-read.
 void add_message_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /api/v1/messages/thread, /threads.
+void add_thread_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /api/v1/messages/reaction, /pin, /pins.
+void add_reaction_and_pin_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /api/v1/messages/search, /bookmark, /bookmarks.
+void add_search_and_bookmark_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /api/v1/messages/forward.
+void add_forward_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
 
 /// /healthz, /metrics, /api/v1/cluster.
 void add_ops_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);

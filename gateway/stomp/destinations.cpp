@@ -13,8 +13,15 @@ namespace chat {
 namespace {
 
 /// Every SEND destination: a new one is one line here and its handler in its family's file.
-constexpr std::array<destination, 5> table{{
+constexpr std::array<destination, 12> table{{
   {"/app/chat", send_chat},
+  {"/app/edit", edit_message},
+  {"/app/delete", delete_message},
+  {"/app/reaction", react},
+  {"/app/pin/toggle", toggle_pin},
+  {"/app/thread", send_reply},
+  {"/app/thread/messages", thread_messages},
+  {"/app/thread/detail", thread_detail},
   {"/app/read", read_up_to},
   {"/app/read-all", read_all},
   {"/app/sync", sync_history},

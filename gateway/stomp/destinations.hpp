@@ -26,6 +26,25 @@ destination_handler find_destination(std::string_view name);
 /// /app/chat: a message through its room's saga, with SENDING, PROCESSING, SAVED or FAILED.
 void send_chat(session_ptr self, const nlohmann::json& body);
 
+/// Sends a message read from a destination's body (rate limit, SENDING, admission).
+void send_draft(session_ptr self, chat_message draft);
+
+// -- destinations/changes.cpp -----------------------------------------------------------------
+/// /app/edit {messageId, content}, /app/delete {messageId}, /app/reaction {messageId,
+/// reaction, add?}, /app/pin/toggle {roomId, messageId}.
+void edit_message(session_ptr self, const nlohmann::json& body);
+void delete_message(session_ptr self, const nlohmann::json& body);
+void react(session_ptr self, const nlohmann::json& body);
+void toggle_pin(session_ptr self, const nlohmann::json& body);
+
+// -- destinations/threads.cpp -----------------------------------------------------------------
+/// /app/thread {roomId, parentMessageId, content, tempId}: a reply, like /app/chat.
+void send_reply(session_ptr self, const nlohmann::json& body);
+/// /app/thread/messages {parentMessageId, afterSeq?, limit?} and /app/thread/detail
+/// {parentMessageId}: answered on /user/queue/thread.
+void thread_messages(session_ptr self, const nlohmann::json& body);
+void thread_detail(session_ptr self, const nlohmann::json& body);
+
 // -- destinations/read.cpp --------------------------------------------------------------------
 /// /app/read {roomId, seq} and /app/read-all {roomId}.
 void read_up_to(session_ptr self, const nlohmann::json& body);

@@ -218,8 +218,7 @@ connection_actor::behavior_type connection(session_ptr self, std::shared_ptr<gat
     [=](status_event& event) { on_status(self, event); },
     [=](const local_broadcast& event) {
       for (auto& [id, sub] : self->state.subscriptions)
-        if (sub.type == subscription::kind::room && sub.room_id == event.room_id &&
-            sub.topic == event.topic)
+        if (takes(sub, event))
           deliver_to_subscription(self, sub, event);
     },
     [=](const user_delivery& delivery) { to_queue(self, delivery.queue, delivery.body); },

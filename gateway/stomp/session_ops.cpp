@@ -114,7 +114,7 @@ void end_session(session_ptr self) {
   auto me = caf::actor_cast<connection_actor>(self);
   self->send(st.ctx->fanout, session_end_atom::value, st.user_id, me);
   for (auto& [id, sub] : st.subscriptions)
-    if (sub.type == subscription::kind::room)
+    if (uses_fanout(sub, sub.room_id, sub.topic))
       self->send(st.ctx->fanout, unsubscribe_atom::value, sub.room_id, sub.topic, me);
   for (auto room_id : st.present_in)
     if (auto i = st.rooms.find(room_id); i != st.rooms.end())

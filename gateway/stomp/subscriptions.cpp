@@ -15,14 +15,26 @@
 #include "protocol/interfaces/cluster.hpp"
 #include "protocol/interfaces/stores.hpp"
 #include "protocol/types/message.hpp"
+#include "protocol/uuid.hpp"
 
 namespace chat {
 
 bool is_user_queue(std::string_view destination) {
-  static constexpr std::array<std::string_view, 4> queues{"/user/queue/room-updates",
-                                                          "/user/queue/errors", "/user/queue/sync",
-                                                          "/user/queue/notifications"};
+  static constexpr std::array<std::string_view, 6> queues{
+    "/user/queue/room-updates",  "/user/queue/errors", "/user/queue/sync",
+    "/user/queue/notifications", "/user/queue/thread", "/user/queue/rooms"};
   return std::find(queues.begin(), queues.end(), destination) != queues.end();
+}
+
+bool uses_fanout(const subscription& sub, int64_t room_id, room_topic topic) {
+  return (sub.type == subscription::kind::room || sub.type == subscription::kind::thread) &&
+         sub.room_id == room_id && sub.topic == topic;
+}
+
+bool takes(const subscription& sub, const local_broadcast& event) {
+  if (!uses_fanout(sub, event.room_id, event.topic))
+    return false;
+  return sub.type == subscription::kind::room || sub.thread_id == event.thread_id;
 }
 
 void deliver_to_subscription(session_ptr self, subscription& sub, const local_broadcast& event) {
@@ -47,12 +59,16 @@ struct room_topic_prefix {
   room_topic topic;
 };
 
-constexpr std::array<room_topic_prefix, 4> room_topics{{
+constexpr std::array<room_topic_prefix, 6> room_topics{{
   {"/topic/messages/", subscription::kind::room, room_topic::messages},
   {"/topic/typing/", subscription::kind::room, room_topic::typing},
   {"/topic/active/", subscription::kind::room, room_topic::active},
+  {"/topic/message/updates/", subscription::kind::room, room_topic::updates},
+  {"/topic/read/", subscription::kind::room, room_topic::read},
   {"/topic/message/status/", subscription::kind::status, room_topic::messages},
 }};
+
+constexpr std::string_view thread_prefix = "/topic/thread/";
 
 /// Fills the kind, room and topic of a room destination; false if it is none.
 bool parse_room_destination(std::string_view destination, subscription& sub) {
@@ -143,6 +159,77 @@ void replay(session_ptr self, const std::string& sub_id) {
       });
 }
 
+namespace {
+
+/// Subscribes an entry of st.subscriptions whose room is known: through the fan-out (which
+/// checks membership) or, for statuses, after the room's membership check.
+void subscribe_room(session_ptr self, const std::string& sub_id, std::optional<int64_t> since,
+                    std::shared_ptr<stomp_frame> frame) {
+  auto& entry = self->state.subscriptions.at(sub_id);
+  auto room_id = entry.room_id;
+  auto type = entry.type;
+  auto topic = entry.topic;
+  auto refuse = [self, sub_id, frame](const caf::error& err) {
+    self->state.subscriptions.erase(sub_id);
+    app_error(self, app_code(err), describe(err));
+    receipt(self, *frame);
+  };
+  with_room(
+    self, room_id,
+    [self, sub_id, room_id, type, topic, since, refuse, frame](room_actor& room) {
+      auto& st = self->state;
+      auto timeout = st.ctx->settings.request_timeout;
+      if (type == subscription::kind::status) {
+        // Only its own statuses: membership is the only check.
+        self->request(room, timeout, is_member_atom::value, st.user_id)
+          .then(
+            [self, sub_id, refuse, frame](bool member) {
+              if (!member) {
+                refuse(make_error(chat_errc::not_member, "not a member of this room"));
+                return;
+              }
+              if (auto i = self->state.subscriptions.find(sub_id);
+                  i != self->state.subscriptions.end())
+                i->second.pending = false;
+              receipt(self, *frame);
+            },
+            refuse);
+        return;
+      }
+      self
+        ->request(st.ctx->fanout, timeout, subscribe_atom::value, room_id, room, topic, st.user_id,
+                  caf::actor_cast<connection_actor>(self))
+        .then([self, sub_id, since,
+               frame](int64_t delivered) { subscribed(self, sub_id, since, delivered, *frame); },
+              refuse);
+    },
+    refuse);
+}
+
+/// /topic/thread/{parentMessageId}: the parent's room is the room to subscribe to.
+void subscribe_thread(session_ptr self, const std::string& sub_id,
+                      std::shared_ptr<stomp_frame> frame) {
+  auto refuse = [self, sub_id, frame](const caf::error& err) {
+    self->state.subscriptions.erase(sub_id);
+    app_error(self, app_code(err), describe(err));
+    receipt(self, *frame);
+  };
+  auto& st = self->state;
+  auto parent_id = st.subscriptions.at(sub_id).thread_id;
+  self->request(st.ctx->messages, st.ctx->settings.request_timeout, message_atom::value, parent_id)
+    .then(
+      [self, sub_id, frame](chat_message& parent) {
+        auto i = self->state.subscriptions.find(sub_id);
+        if (i == self->state.subscriptions.end())
+          return;
+        i->second.room_id = parent.room_id;
+        subscribe_room(self, sub_id, std::nullopt, frame);
+      },
+      refuse);
+}
+
+} // namespace
+
 void handle_subscribe(session_ptr self, const stomp_frame& frame) {
   auto& st = self->state;
   auto* id = frame.header("id");
@@ -167,6 +254,21 @@ void handle_subscribe(session_ptr self, const stomp_frame& frame) {
     receipt(self, frame);
     return;
   }
+  auto frame_copy = std::make_shared<stomp_frame>(frame);
+  if (std::string_view{*destination}.substr(0, thread_prefix.size()) == thread_prefix) {
+    sub.type = subscription::kind::thread;
+    sub.topic = room_topic::messages;
+    sub.thread_id = destination->substr(thread_prefix.size());
+    if (!is_uuid(sub.thread_id) || frame.header("since-seq") != nullptr) {
+      app_error(self, chat_errc::invalid_input,
+                "/topic/thread/{parentMessageId} needs a message id (and takes no since-seq)");
+      receipt(self, frame);
+      return;
+    }
+    st.subscriptions.emplace(*id, std::move(sub));
+    subscribe_thread(self, *id, frame_copy);
+    return;
+  }
   if (!parse_room_destination(*destination, sub)) {
     app_error(self, chat_errc::unknown_destination, "unknown destination " + *destination);
     receipt(self, frame);
@@ -183,46 +285,8 @@ void handle_subscribe(session_ptr self, const stomp_frame& frame) {
     }
   }
   auto sub_id = *id;
-  auto room_id = sub.room_id;
-  auto type = sub.type;
-  auto topic = sub.topic;
   st.subscriptions.emplace(sub_id, std::move(sub));
-  auto frame_copy = std::make_shared<stomp_frame>(frame);
-  auto refuse = [self, sub_id, frame_copy](const caf::error& err) {
-    self->state.subscriptions.erase(sub_id);
-    app_error(self, app_code(err), describe(err));
-    receipt(self, *frame_copy);
-  };
-  with_room(
-    self, room_id,
-    [self, sub_id, room_id, type, topic, since, refuse, frame_copy](room_actor& room) {
-      auto& st = self->state;
-      auto timeout = st.ctx->settings.request_timeout;
-      if (type == subscription::kind::status) {
-        // Only its own statuses: membership is the only check.
-        self->request(room, timeout, is_member_atom::value, st.user_id)
-          .then(
-            [self, sub_id, refuse, frame_copy](bool member) {
-              if (!member) {
-                refuse(make_error(chat_errc::not_member, "not a member of this room"));
-                return;
-              }
-              if (auto i = self->state.subscriptions.find(sub_id);
-                  i != self->state.subscriptions.end())
-                i->second.pending = false;
-              receipt(self, *frame_copy);
-            },
-            refuse);
-        return;
-      }
-      self
-        ->request(st.ctx->fanout, timeout, subscribe_atom::value, room_id, room, topic, st.user_id,
-                  caf::actor_cast<connection_actor>(self))
-        .then([self, sub_id, since, frame_copy](
-                int64_t delivered) { subscribed(self, sub_id, since, delivered, *frame_copy); },
-              refuse);
-    },
-    refuse);
+  subscribe_room(self, sub_id, since, frame_copy);
 }
 
 void handle_unsubscribe(session_ptr self, const stomp_frame& frame) {
@@ -236,11 +300,10 @@ void handle_unsubscribe(session_ptr self, const stomp_frame& frame) {
   if (i != st.subscriptions.end()) {
     auto sub = std::move(i->second);
     st.subscriptions.erase(i);
-    if (sub.type == subscription::kind::room) {
+    if (uses_fanout(sub, sub.room_id, sub.topic)) {
       bool still_used =
         std::any_of(st.subscriptions.begin(), st.subscriptions.end(), [&](const auto& entry) {
-          return entry.second.type == subscription::kind::room &&
-                 entry.second.room_id == sub.room_id && entry.second.topic == sub.topic;
+          return uses_fanout(entry.second, sub.room_id, sub.topic);
         });
       if (!still_used)
         self->send(st.ctx->fanout, unsubscribe_atom::value, sub.room_id, sub.topic,

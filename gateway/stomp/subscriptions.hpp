@@ -21,6 +21,8 @@ struct subscription {
     status,
     /// /user/queue/...: this user's own deliveries.
     user_queue,
+    /// /topic/thread/{parentMessageId}: the replies of one thread, from its room's messages.
+    thread,
   };
 
   std::string id;
@@ -28,6 +30,8 @@ struct subscription {
   kind type = kind::user_queue;
   int64_t room_id = 0;
   room_topic topic = room_topic::messages;
+  /// /topic/thread/{parentMessageId}: only the room's messages of this thread.
+  std::string thread_id;
   /// "MESSAGE\ndestination:...\nsubscription:...\ncontent-type:...\n".
   std::string head;
   /// Waiting for the fan-out (or a membership check): live events are held.
@@ -42,5 +46,11 @@ struct subscription {
 
 /// The user queues a client may subscribe to.
 bool is_user_queue(std::string_view destination);
+
+/// True when the subscription takes this room event (room topics and threads).
+bool takes(const subscription& sub, const local_broadcast& event);
+
+/// True when the subscription is one of the fan-out's for (room, topic).
+bool uses_fanout(const subscription& sub, int64_t room_id, room_topic topic);
 
 } // namespace chat

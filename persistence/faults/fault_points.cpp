@@ -13,6 +13,7 @@ const std::vector<std::string>& fault_point_names() {
   static const std::vector<std::string> names{
     fault_point::message_insert, fault_point::message_finalize, fault_point::message_delete,
     fault_point::room_commit,    fault_point::outbox_claim,     fault_point::kafka_produce,
+    fault_point::room_change,    fault_point::message_apply,
   };
   return names;
 }

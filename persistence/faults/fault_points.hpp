@@ -19,6 +19,10 @@ constexpr const char* message_insert = "message.insert";
 constexpr const char* message_finalize = "message.finalize";
 constexpr const char* message_delete = "message.delete";
 constexpr const char* room_commit = "room.commit";
+/// The transaction of a batch of message changes (edit, delete, reactions, pins, previews).
+constexpr const char* room_change = "room.change";
+/// Applying message changes to the messages store.
+constexpr const char* message_apply = "message.apply";
 constexpr const char* outbox_claim = "outbox.claim";
 constexpr const char* kafka_produce = "kafka.produce";
 /// chat-streamer: after a batch's transaction committed, before its offsets are committed.

@@ -76,10 +76,15 @@ room_view create_room(db_connection& db, const std::string& title, const std::st
     throw store_error(chat_errc::invalid_input, "a DIRECT room has exactly two participants");
   pqxx::work txn{db.get()};
   check_users_exist(txn, members);
-  auto id =
-    txn.exec_params1("INSERT INTO rooms (title, type) VALUES ($1, $2) RETURNING id", title, type)[0]
-      .as<int64_t>();
+  auto id = txn
+              .exec_params1("INSERT INTO rooms (title, type, created_by) VALUES ($1, $2, $3) "
+                            "RETURNING id",
+                            title, type, creator)[0]
+              .as<int64_t>();
   insert_members(txn, id, members);
+  // The creator owns the room.
+  txn.exec_params("UPDATE room_members SET role = 'OWNER' WHERE room_id = $1 AND user_id = $2", id,
+                  creator);
   auto result = view_in(txn, id, creator);
   txn.commit();
   return result;
@@ -114,6 +119,20 @@ bool is_member(db_connection& db, int64_t room_id, int64_t user_id) {
 room_view view(db_connection& db, int64_t room_id, int64_t user_id) {
   pqxx::read_transaction txn{db.get()};
   return view_in(txn, room_id, user_id);
+}
+
+std::vector<room_participant> participants(db_connection& db, int64_t room_id) {
+  pqxx::read_transaction txn{db.get()};
+  std::vector<room_participant> result;
+  for (const auto& row : txn.exec_params(
+         "SELECT u.id, u.username, u.nickname, m.role, m.read_seq, "
+         "(extract(epoch from m.joined_at) * 1000)::bigint FROM room_members m "
+         "JOIN users u ON u.id = m.user_id WHERE m.room_id = $1 ORDER BY m.joined_at, u.id",
+         room_id))
+    result.push_back(room_participant{
+      user{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()},
+      row[3].as<std::string>(), row[4].as<int64_t>(), row[5].as<int64_t>()});
+  return result;
 }
 
 std::vector<room_view> member_views(db_connection& db, int64_t room_id) {

@@ -32,6 +32,9 @@ bool is_member(db_connection& db, int64_t room_id, int64_t user_id);
 /// store_error(not_member) when the user is not a member.
 room_view view(db_connection& db, int64_t room_id, int64_t user_id);
 
+/// A room's participants with roles and read positions, in the order they joined.
+std::vector<room_participant> participants(db_connection& db, int64_t room_id);
+
 /// The room as each of its members sees it (one view per member, participants read once).
 /// Throws store_error(not_found) for an unknown room.
 std::vector<room_view> member_views(db_connection& db, int64_t room_id);

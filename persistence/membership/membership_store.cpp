@@ -1,7 +1,9 @@
 #include "persistence/membership/membership_store.hpp"
 
+#include "persistence/bookmarks/bookmark_queries.hpp"
 #include "persistence/db/sql_util.hpp"
 #include "persistence/membership/membership_queries.hpp"
+#include "protocol/types/change.hpp"
 #include "protocol/types/room.hpp"
 
 namespace chat {
@@ -54,6 +56,26 @@ membership_store(membership_store_actor::stateful_pointer<membership_store_state
           return membership_queries::remove_member(db, room, user);
         },
         self->make_response_promise<bool>());
+    },
+    [=](participants_atom, int64_t room) {
+      return queue_single(
+        self->state,
+        [room](db_connection& db) { return membership_queries::participants(db, room); },
+        self->make_response_promise<std::vector<room_participant>>());
+    },
+    [=](bookmark_atom, int64_t user, std::string message_id, int64_t room, bool add) {
+      return queue_single(
+        self->state,
+        [user, message_id, room, add](db_connection& db) {
+          return bookmark_queries::set(db, user, message_id, room, add);
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](bookmarks_atom, int64_t user, int64_t room) {
+      return queue_single(
+        self->state,
+        [user, room](db_connection& db) { return bookmark_queries::list(db, user, room); },
+        self->make_response_promise<std::vector<bookmark>>());
     },
     [=](mark_read_atom, int64_t room, int64_t user, int64_t seq) {
       return queue_single(

@@ -12,6 +12,8 @@
 #include "persistence/db/sql_util.hpp"
 #include "persistence/db/store_error.hpp"
 #include "persistence/faults/fault_points.hpp"
+#include "persistence/messages/message_rows.hpp"
+#include "protocol/codec/json.hpp"
 #include "protocol/uuid.hpp"
 
 namespace chat::message_queries {
@@ -19,41 +21,6 @@ namespace chat::message_queries {
 namespace {
 
 using json = nlohmann::json;
-
-/// The select list of read_message, over `messages m LEFT JOIN message_pending p`.
-constexpr const char* columns =
-  "m.id::text, m.room_id, m.seq, m.sender_id, m.temp_id, m.content, m.type, "
-  "array_to_string(m.mentions, ','), coalesce(m.thread_id, ''), coalesce(m.reply_to, ''), "
-  "coalesce(m.forwarded_from, ''), (extract(epoch from m.created_at) * 1000)::bigint, "
-  "coalesce(p.state, 1)";
-
-constexpr const char* joined = " FROM messages m LEFT JOIN message_pending p ON p.id = m.id ";
-
-chat_message read_message(const pqxx::row& row) {
-  chat_message result;
-  result.id = row[0].as<std::string>();
-  result.room_id = row[1].as<int64_t>();
-  result.seq = row[2].as<int64_t>();
-  result.sender_id = row[3].as<int64_t>();
-  result.temp_id = row[4].as<std::string>();
-  result.content = row[5].as<std::string>();
-  result.type = row[6].as<std::string>();
-  result.mentions = parse_int_list(row[7].as<std::string>());
-  result.thread_id = row[8].as<std::string>();
-  result.reply_to = row[9].as<std::string>();
-  result.forwarded_from = row[10].as<std::string>();
-  result.created_at = row[11].as<int64_t>();
-  result.state = static_cast<message_state>(row[12].as<int>());
-  return result;
-}
-
-std::vector<chat_message> read_messages(const pqxx::result& rows) {
-  std::vector<chat_message> result;
-  result.reserve(rows.size());
-  for (const auto& row : rows)
-    result.push_back(read_message(row));
-  return result;
-}
 
 std::vector<std::string> valid_ids(const std::vector<std::string>& ids) {
   std::vector<std::string> result;
@@ -113,7 +80,7 @@ std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
       {"mentions", msg.mentions},
       {"thread_id", msg.thread_id},
       {"reply_to", msg.reply_to},
-      {"forwarded_from", msg.forwarded_from},
+      {"forwarded_from", forwarded_from_text(msg.forwarded_from)},
       {"created_at", msg.created_at},
     });
   db.prepare("insert_messages", insert_sql);
@@ -131,7 +98,7 @@ std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
       if (inserted.count(msg.id) == 0)
         keys.push_back(json{{"sender_id", msg.sender_id}, {"temp_id", msg.temp_id}});
     std::map<std::pair<int64_t, std::string>, chat_message> existing;
-    auto found = txn.exec_params(std::string{"SELECT "} + columns + joined +
+    auto found = txn.exec_params(std::string{"SELECT "} + message_columns + message_from +
                                    "WHERE (m.sender_id, m.temp_id) IN "
                                    "(SELECT * FROM json_to_recordset($1::json) AS "
                                    "x(sender_id bigint, temp_id text))",
@@ -174,21 +141,31 @@ std::vector<item_result<insert_outcome>> insert_pending(db_connection& db,
   return results;
 }
 
-std::vector<item_result<bool>> finalize(db_connection& db, const std::vector<std::string>& ids) {
-  std::vector<item_result<bool>> results(ids.size());
-  auto valid = valid_ids(ids);
+std::vector<item_result<bool>> finalize(db_connection& db,
+                                        const std::vector<finalize_request>& batch) {
+  std::vector<item_result<bool>> results(batch.size());
+  std::vector<std::string> ids;
+  json versions = json::array();
+  for (auto& request : batch)
+    if (is_uuid(request.id)) {
+      ids.push_back(request.id);
+      versions.push_back(json{{"id", request.id}, {"version", request.version}});
+    }
   std::set<std::string> done;
   // Committing = dropping the pending mark (never for a message marked compensating).
   db.prepare("finalize_messages", "DELETE FROM message_pending WHERE id = ANY($1::uuid[]) "
                                   "AND state = 0 RETURNING id::text");
+  db.prepare("version_messages",
+             "UPDATE messages m SET version = x.version FROM json_to_recordset($1::json) AS "
+             "x(id uuid, version bigint) WHERE m.id = x.id AND m.version < x.version");
   pqxx::work txn{db.get()};
-  if (!valid.empty()) {
-    for (const auto& row : txn.exec_prepared("finalize_messages", uuid_array(valid)))
+  if (!ids.empty()) {
+    for (const auto& row : txn.exec_prepared("finalize_messages", uuid_array(ids)))
       done.insert(row[0].as<std::string>());
-    if (done.size() < valid.size()) {
+    if (done.size() < ids.size()) {
       // Finalizing twice is fine: a message without a mark is committed already.
       std::vector<std::string> rest;
-      for (auto& id : valid)
+      for (auto& id : ids)
         if (done.count(id) == 0)
           rest.push_back(id);
       for (const auto& row :
@@ -197,11 +174,12 @@ std::vector<item_result<bool>> finalize(db_connection& db, const std::vector<std
                            uuid_array(rest)))
         done.insert(row[0].as<std::string>());
     }
+    txn.exec_prepared("version_messages", dump(versions));
   }
   fault_registry::instance().hit(fault_point::message_finalize);
   txn.commit();
-  for (size_t i = 0; i < ids.size(); ++i)
-    results[i].value = done.count(ids[i]) > 0;
+  for (size_t i = 0; i < batch.size(); ++i)
+    results[i].value = done.count(batch[i].id) > 0;
   return results;
 }
 
@@ -228,7 +206,7 @@ history_page history(db_connection& db, const history_query& query) {
   auto before = query.before_seq > 0 ? query.before_seq : std::numeric_limits<int64_t>::max();
   pqxx::read_transaction txn{db.get()};
   auto order = query.newest_first ? " DESC" : " ASC";
-  auto rows = txn.exec_params(std::string{"SELECT "} + columns + joined +
+  auto rows = txn.exec_params(std::string{"SELECT "} + message_columns + message_from +
                                 "WHERE m.room_id = $1 AND m.seq > $2 AND m.seq < $3 "
                                 "AND p.id IS NULL ORDER BY m.seq" +
                                 order + " LIMIT $4",
@@ -246,7 +224,7 @@ history_page history(db_connection& db, const history_query& query) {
 
 std::vector<chat_message> find(db_connection& db, int64_t sender_id, const std::string& temp_id) {
   pqxx::read_transaction txn{db.get()};
-  return read_messages(txn.exec_params(std::string{"SELECT "} + columns + joined +
+  return read_messages(txn.exec_params(std::string{"SELECT "} + message_columns + message_from +
                                          "WHERE m.sender_id = $1 AND m.temp_id = $2",
                                        sender_id, temp_id));
 }
@@ -287,7 +265,7 @@ std::vector<item_result<room_snapshot>> snapshots(db_connection& db,
       key.state = message_state::committed;
       by_room[key.room_id].recent.push_back(std::move(key));
     }
-  for (const auto& row : txn.exec_params(std::string{"SELECT "} + columns +
+  for (const auto& row : txn.exec_params(std::string{"SELECT "} + message_columns +
                                            " FROM message_pending p JOIN messages m ON "
                                            "m.id = p.id WHERE p.room_id = ANY($1::bigint[]) "
                                            "ORDER BY m.room_id, m.seq",
@@ -304,7 +282,7 @@ std::vector<chat_message> pending(db_connection& db, std::chrono::milliseconds m
                                   int32_t limit) {
   pqxx::read_transaction txn{db.get()};
   return read_messages(txn.exec_params(
-    std::string{"SELECT "} + columns +
+    std::string{"SELECT "} + message_columns +
       " FROM message_pending p JOIN messages m ON m.id = p.id WHERE p.updated_at < now() - "
       "$1 * interval '1 millisecond' ORDER BY p.updated_at LIMIT $2",
     static_cast<int64_t>(min_age.count()), limit));
@@ -312,8 +290,9 @@ std::vector<chat_message> pending(db_connection& db, std::chrono::milliseconds m
 
 std::vector<chat_message> all_of_room(db_connection& db, int64_t room_id) {
   pqxx::read_transaction txn{db.get()};
-  return read_messages(txn.exec_params(
-    std::string{"SELECT "} + columns + joined + "WHERE m.room_id = $1 ORDER BY m.seq", room_id));
+  return read_messages(txn.exec_params(std::string{"SELECT "} + message_columns + message_from +
+                                         "WHERE m.room_id = $1 ORDER BY m.seq",
+                                       room_id));
 }
 
 } // namespace chat::message_queries

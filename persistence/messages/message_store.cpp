@@ -8,13 +8,13 @@ namespace chat {
 message_store_state::message_store_state()
     : inserts(message_queries::insert_pending), finalizes(message_queries::finalize),
       deletes(message_queries::remove), marks(message_queries::mark_compensating),
-      snapshots(message_queries::snapshots) {
+      applies(message_queries::apply_changes), snapshots(message_queries::snapshots) {
   // nop
 }
 
 std::optional<db_pool_job> message_store_state::next_job() {
   return next_job_round_robin(turn, settings.max_batch, singles, inserts, finalizes, deletes, marks,
-                              snapshots);
+                              applies, snapshots);
 }
 
 message_store_actor::behavior_type
@@ -28,8 +28,9 @@ message_store(message_store_actor::stateful_pointer<message_store_state> self,
       return queue_batched(self->state, self->state.inserts, std::move(msg),
                            self->make_response_promise<insert_outcome>());
     },
-    [=](finalize_atom, std::string& id) {
-      return queue_batched(self->state, self->state.finalizes, std::move(id),
+    [=](finalize_atom, std::string& id, int64_t version) {
+      return queue_batched(self->state, self->state.finalizes,
+                           message_queries::finalize_request{std::move(id), version},
                            self->make_response_promise<bool>());
     },
     [=](delete_atom, std::string& id) {
@@ -63,6 +64,38 @@ message_store(message_store_actor::stateful_pointer<message_store_state> self,
         [min_age, limit](db_connection& db) {
           return message_queries::pending(db, min_age, limit);
         },
+        self->make_response_promise<std::vector<chat_message>>());
+    },
+    [=](apply_atom, chat_message& msg) {
+      return queue_batched(self->state, self->state.applies, std::move(msg),
+                           self->make_response_promise<bool>());
+    },
+    [=](message_atom, std::string id) {
+      return queue_single(
+        self->state, [id](db_connection& db) { return message_queries::by_id(db, id); },
+        self->make_response_promise<chat_message>());
+    },
+    [=](messages_atom, std::vector<std::string> ids) {
+      return queue_single(
+        self->state, [ids](db_connection& db) { return message_queries::by_ids(db, ids); },
+        self->make_response_promise<std::vector<chat_message>>());
+    },
+    [=](thread_atom, thread_query query) {
+      return queue_single(
+        self->state, [query](db_connection& db) { return message_queries::thread_page(db, query); },
+        self->make_response_promise<history_page>());
+    },
+    [=](threads_atom, int64_t room, std::string parent, int32_t limit) {
+      return queue_single(
+        self->state,
+        [room, parent, limit](db_connection& db) {
+          return message_queries::threads(db, room, parent, limit);
+        },
+        self->make_response_promise<std::vector<thread_summary>>());
+    },
+    [=](search_atom, search_query query) {
+      return queue_single(
+        self->state, [query](db_connection& db) { return message_queries::search(db, query); },
         self->make_response_promise<std::vector<chat_message>>());
     },
     [=](ping_atom) {

@@ -24,9 +24,10 @@ struct message_store_state {
   store_settings settings;
   db_pool<message_store_actor::stateful_pointer<message_store_state>> pool;
   batch_queue<chat_message, insert_outcome> inserts;
-  batch_queue<std::string, bool> finalizes;
+  batch_queue<message_queries::finalize_request, bool> finalizes;
   batch_queue<std::string, bool> deletes;
   batch_queue<std::string, bool> marks;
+  batch_queue<chat_message, bool> applies;
   batch_queue<message_queries::snapshot_request, room_snapshot> snapshots;
   std::deque<db_pool_job> singles;
   size_t turn = 0;

@@ -1,6 +1,7 @@
 #include "persistence/rooms/commit_store.hpp"
 
 #include "persistence/db/sql_util.hpp"
+#include "persistence/rooms/change_queries.hpp"
 #include "persistence/rooms/room_queries.hpp"
 #include "protocol/types/outbox.hpp"
 #include "protocol/types/saga.hpp"
@@ -8,12 +9,12 @@
 namespace chat {
 
 commit_store_state::commit_store_state()
-    : commits(room_queries::commit), claims(room_queries::claim) {
+    : commits(room_queries::commit), claims(room_queries::claim), changes(change_queries::change) {
   // nop
 }
 
 std::optional<db_pool_job> commit_store_state::next_job() {
-  return next_job_round_robin(turn, settings.max_batch, singles, commits, claims);
+  return next_job_round_robin(turn, settings.max_batch, singles, commits, claims, changes);
 }
 
 commit_store_actor::behavior_type
@@ -77,6 +78,34 @@ commit_store(commit_store_actor::stateful_pointer<commit_store_state> self,
       return queue_single(
         self->state, [](db_connection& db) { return room_queries::outbox_counts(db); },
         self->make_response_promise<outbox_stats>());
+    },
+    [=](change_atom, change_batch& request) {
+      auto& st = self->state;
+      return queue_batched(st, st.changes, std::move(request),
+                           self->make_response_promise<change_result>());
+    },
+    [=](stale_applies_atom, caf::timespan age, int32_t limit) {
+      auto min_age = std::chrono::duration_cast<std::chrono::milliseconds>(age);
+      return queue_single(
+        self->state,
+        [min_age, limit](db_connection& db) {
+          return change_queries::pending_applies(db, min_age, limit);
+        },
+        self->make_response_promise<std::vector<chat_message>>());
+    },
+    [=](applied_atom, std::vector<std::string> ids, std::vector<int64_t> versions) {
+      return queue_single(
+        self->state,
+        [ids, versions](db_connection& db) {
+          change_queries::applied(db, ids, versions);
+          return true;
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](pins_atom, int64_t room) {
+      return queue_single(
+        self->state, [room](db_connection& db) { return change_queries::pins(db, room); },
+        self->make_response_promise<std::vector<room_pin>>());
     },
     [=](ping_atom) {
       return queue_single(

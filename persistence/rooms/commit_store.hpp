@@ -15,6 +15,7 @@
 #include "persistence/db/store_settings.hpp"
 #include "persistence/rooms/room_queries.hpp"
 #include "protocol/interfaces/stores.hpp"
+#include "protocol/types/change.hpp"
 #include "protocol/types/room.hpp"
 
 namespace chat {
@@ -26,6 +27,7 @@ struct commit_store_state {
   db_pool<commit_store_actor::stateful_pointer<commit_store_state>> pool;
   batch_queue<room_commit, commit_result> commits;
   batch_queue<room_queries::claim_request, room_claim> claims;
+  batch_queue<change_batch, change_result> changes;
   std::deque<db_pool_job> singles;
   size_t turn = 0;
 

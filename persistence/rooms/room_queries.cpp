@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -11,9 +12,11 @@
 #include "persistence/db/sql_util.hpp"
 #include "persistence/db/store_error.hpp"
 #include "persistence/faults/fault_points.hpp"
+#include "persistence/rooms/room_events.hpp"
 #include "persistence/rooms/room_rows.hpp"
 #include "protocol/clock.hpp"
 #include "protocol/codec/event_json.hpp"
+#include "protocol/codec/json.hpp"
 #include "protocol/codec/message_json.hpp"
 #include "protocol/types/outbox.hpp"
 #include "protocol/uuid.hpp"
@@ -23,46 +26,6 @@ namespace chat::room_queries {
 namespace {
 
 using json = nlohmann::json;
-
-std::string dump(const json& x) {
-  return x.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-/// One outbox row to insert. `payload` is the event's payload as JSON text, or empty for a
-/// MessageSent (its payload is the message of its room commit).
-void add_event(json& rows, const char* type, int64_t room_id, int64_t version,
-               const std::string& message_id, int64_t occurred_at, const std::string& payload) {
-  rows.push_back(json{
-    {"event_id", make_uuid()},
-    {"event_type", type},
-    {"room_id", room_id},
-    {"version", version},
-    {"message_id", message_id},
-    {"payload", payload.empty() ? json(nullptr) : json(payload)},
-    {"occurred_at", occurred_at},
-  });
-}
-
-constexpr const char* insert_events_sql =
-  "INSERT INTO outbox (event_id, event_type, room_id, version, message_id, payload, "
-  "occurred_at) SELECT x.event_id, x.event_type, x.room_id, x.version, x.message_id, "
-  "x.payload, 'epoch'::timestamptz + x.occurred_at * interval '1 millisecond' "
-  "FROM json_to_recordset($1::json) AS x(event_id uuid, event_type text, room_id bigint, "
-  "version bigint, message_id uuid, payload text, occurred_at bigint)";
-
-void insert_events(pqxx::transaction_base& txn, const json& rows) {
-  txn.exec_params(insert_events_sql, dump(rows));
-}
-
-/// Locks the room row; throws store_error(not_found) if there is none.
-pqxx::row lock_room(pqxx::transaction_base& txn, int64_t room_id) {
-  auto rows = txn.exec_params("SELECT r.version, r.owner_epoch FROM rooms r WHERE r.id = $1 "
-                              "FOR UPDATE",
-                              room_id);
-  if (rows.empty())
-    throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
-  return rows[0];
-}
 
 /// What a batch of room commits writes, gathered in C++ so that it is one statement.
 struct commit_rows {
@@ -75,25 +38,33 @@ struct commit_rows {
 /// Adds one room's commit to `rows`, its events numbered from `version` + 1, and fills its
 /// result except the room row.
 void gather(const room_commit& request, int64_t version, const std::set<std::string>& rejected,
-            commit_rows& rows, commit_result& result) {
+            const std::map<std::string, std::string>& invalid, commit_rows& rows,
+            commit_result& result) {
   result.versions.resize(request.messages.size(), 0);
   std::map<int64_t, int64_t> read_positions; // sender -> highest seq in this batch
-  const chat_message* last = nullptr;
+  std::optional<chat_message> last;
   int64_t count = 0;
   int64_t last_activity = 0;
   for (size_t i = 0; i < request.messages.size(); ++i) {
-    auto& msg = request.messages[i];
+    auto msg = request.messages[i];
     if (rejected.count(msg.id) > 0) {
       result.rejected.push_back(msg.id);
       continue;
     }
+    if (auto bad = invalid.find(msg.id); bad != invalid.end()) {
+      result.invalid.push_back(msg.id);
+      result.invalid_reasons.push_back(bad->second);
+      continue;
+    }
     ++count;
+    // The stored message object is the message as it now is: with its version.
+    msg.version = ++version;
+    result.versions[i] = msg.version;
     rows.commits.push_back(json{{"room_id", request.room_id},
                                 {"seq", msg.seq},
                                 {"id", msg.id},
                                 {"sender_id", msg.sender_id},
                                 {"message", to_json(msg)}});
-    result.versions[i] = ++version;
     add_event(rows.events, event_type::message_sent, request.room_id, version, msg.id,
               msg.created_at, {});
     if (!msg.mentions.empty())
@@ -101,8 +72,8 @@ void gather(const room_commit& request, int64_t version, const std::set<std::str
                 msg.created_at, dump(mention_payload(msg)));
     auto& position = read_positions[msg.sender_id];
     position = std::max(position, msg.seq);
-    if (last == nullptr || msg.seq > last->seq)
-      last = &msg;
+    if (!last || msg.seq > last->seq)
+      last = msg;
     last_activity = std::max(last_activity, msg.created_at);
   }
   if (count == 0)
@@ -216,6 +187,56 @@ const std::string commit_rooms_sql =
 
 } // namespace
 
+namespace {
+
+/// Messages of a batch whose threadId or replyTo names no message of their room -> why.
+std::map<std::string, std::string> check_references(pqxx::transaction_base& txn,
+                                                    const std::vector<room_commit>& batch) {
+  std::map<std::string, std::string> invalid;
+  std::vector<std::string> targets;
+  for (auto& request : batch)
+    for (auto& msg : request.messages)
+      for (auto* target : {&msg.thread_id, &msg.reply_to})
+        if (!target->empty()) {
+          if (is_uuid(*target))
+            targets.push_back(*target);
+          else
+            invalid[msg.id] = "not a message id: " + *target;
+        }
+  if (targets.empty())
+    return invalid;
+  struct target_row {
+    int64_t room_id;
+    bool is_reply;
+  };
+  std::map<std::string, target_row> found;
+  for (const auto& row : txn.exec_params("SELECT message_id::text, room_id, "
+                                         "(message->>'threadId') IS NOT NULL FROM room_messages "
+                                         "WHERE message_id = ANY($1::uuid[])",
+                                         uuid_array(targets)))
+    found[row[0].as<std::string>()] = {row[1].as<int64_t>(), row[2].as<bool>()};
+  for (auto& request : batch)
+    for (auto& msg : request.messages) {
+      if (invalid.count(msg.id) > 0)
+        continue;
+      if (!msg.thread_id.empty()) {
+        auto i = found.find(msg.thread_id);
+        if (i == found.end() || i->second.room_id != request.room_id)
+          invalid[msg.id] = "threadId " + msg.thread_id + " is no message of this room";
+        else if (i->second.is_reply)
+          invalid[msg.id] = "threadId " + msg.thread_id + " is a reply itself";
+      }
+      if (!msg.reply_to.empty() && invalid.count(msg.id) == 0) {
+        auto i = found.find(msg.reply_to);
+        if (i == found.end() || i->second.room_id != request.room_id)
+          invalid[msg.id] = "replyTo " + msg.reply_to + " is no message of this room";
+      }
+    }
+  return invalid;
+}
+
+} // namespace
+
 std::vector<item_result<commit_result>> commit(db_connection& db,
                                                const std::vector<room_commit>& batch) {
   std::vector<item_result<commit_result>> results(batch.size());
@@ -246,7 +267,10 @@ std::vector<item_result<commit_result>> commit(db_connection& db,
     for (auto& msg : request.messages)
       if (!is_uuid(msg.id))
         rejected.insert(msg.id);
-  // 3. Everything else in one statement.
+  // 3. A thread reply's parent and a reply's target must be messages of the same room (a
+  //    parent is no reply itself).
+  auto invalid = check_references(txn, batch);
+  // 4. Everything else in one statement.
   commit_rows rows;
   std::vector<size_t> written;
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -264,7 +288,7 @@ std::vector<item_result<commit_result>> commit(db_connection& db,
                              std::to_string(epoch) + ", not " + std::to_string(request.epoch));
       continue;
     }
-    gather(request, version, rejected, rows, results[i].value);
+    gather(request, version, rejected, invalid, rows, results[i].value);
     written.push_back(i);
   }
   std::map<int64_t, room_metadata> updated;
@@ -295,13 +319,16 @@ resolution resolve(db_connection& db, int64_t room_id, const std::string& messag
   bool room_exists = true;
   int64_t version = 0;
   try {
-    version = lock_room(txn, room_id)[0].as<int64_t>();
+    version = lock_room(txn, room_id).first;
   } catch (const store_error&) {
     room_exists = false;
   }
   auto commit_row = txn.exec_params("SELECT message::text FROM room_messages "
                                     "WHERE message_id = $1::uuid",
                                     message_id);
+  if (!commit_row.empty())
+    if (auto stored = decode_message(commit_row[0][0].as<std::string>()))
+      result.version = stored->version;
   if (!commit_row.empty() && !abort) {
     result.committed = true;
   } else {

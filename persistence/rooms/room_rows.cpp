@@ -14,7 +14,8 @@ const char* const room_columns =
   "coalesce(r.last_message::text, ''), coalesce(r.owner_node, ''), r.owner_epoch";
 
 const char* const unread_column =
-  "(SELECT count(*) FROM room_messages rm WHERE rm.room_id = r.id AND rm.seq > m.read_seq)";
+  "(SELECT count(*) FROM room_messages rm WHERE rm.room_id = r.id AND rm.seq > m.read_seq "
+  "AND NOT rm.deleted)";
 
 room_metadata read_room(const pqxx::row& row) {
   room_metadata result;

@@ -125,9 +125,13 @@ batch_report apply(db_connection& db, const std::string& topic,
                             {"sender_id", e.sender_id},
                             {"event_id", e.event_id},
                             {"created_at", e.occurred_at}});
-    } else if (retracted_ids.insert(e.message_id).second) {
-      retracted.push_back({{"message_id", e.message_id}, {"room_id", e.room_id}});
+    } else if (e.event_type == event_type::message_retracted ||
+               e.event_type == event_type::message_deleted) {
+      // A deleted message is counted out like a retracted one (once, whichever comes first).
+      if (retracted_ids.insert(e.message_id).second)
+        retracted.push_back({{"message_id", e.message_id}, {"room_id", e.room_id}});
     }
+    // Edits, reactions, pins and previews change no count: only the room's version moves.
   }
   // 2. Messages count once per message id; a retraction seen first keeps them from counting.
   add_counts(txn,

@@ -117,6 +117,18 @@ std::optional<chat_event> decode_chat_event(std::string_view value, std::string&
     } else if (result.event_type == event_type::message_retracted) {
       result.message_id = payload.at("messageId").get<std::string>();
       result.sender_id = payload.value("senderId", int64_t{0});
+    } else if (result.event_type == event_type::message_edited ||
+               result.event_type == event_type::message_deleted ||
+               result.event_type == event_type::message_preview) {
+      // The message as it now is.
+      result.message_id = payload.at("id").get<std::string>();
+      result.sender_id = payload.at("senderId").get<int64_t>();
+    } else if (result.event_type == event_type::reaction_added ||
+               result.event_type == event_type::reaction_removed ||
+               result.event_type == event_type::message_pinned ||
+               result.event_type == event_type::message_unpinned) {
+      result.message_id = payload.at("messageId").get<std::string>();
+      payload.at("userId").get<int64_t>();
     } else {
       error = "unknown event type '" + result.event_type + "'";
       return std::nullopt;

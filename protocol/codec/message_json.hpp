@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -13,13 +14,31 @@
 namespace chat {
 
 /// The `message` object: {id, roomId, seq, senderId, content, type, tempId, mentions,
-/// createdAt} plus threadId / replyTo / forwardedFrom when set.
+/// createdAt, deleted, pinned, reactions, version} plus threadId, replyTo, replyCount,
+/// forwardedFrom, editedAt and urlPreview when set.
 nlohmann::json to_json(const chat_message& x);
 std::string encode_message(const chat_message& x);
+
+/// `forwardedFrom`: {messageId, roomId, senderId}.
+nlohmann::json to_json(const forward_ref& x);
+std::optional<forward_ref> forward_ref_from_json(const nlohmann::json& x);
+
+/// `reactions`: [{reaction, count, userIds}].
+nlohmann::json to_json(const std::vector<reaction_users>& x);
+std::vector<reaction_users> reactions_from_json(const nlohmann::json& x);
 
 /// Reads a `message` object as written by to_json; nullopt when malformed.
 std::optional<chat_message> message_from_json(const nlohmann::json& x);
 std::optional<chat_message> decode_message(std::string_view text);
+
+/// A page of messages: {messages, hasMore}.
+nlohmann::json to_json(const history_page& x);
+
+/// A thread: {parent, replyCount, lastReplyAt, participantIds}.
+nlohmann::json to_json(const thread_summary& x);
+
+/// `/topic/message/updates/{roomId}`: {kind, roomId, messageId, version, message}.
+std::string update_json(change_kind kind, const chat_message& message, int64_t version);
 
 /// `{tempId, status, persistedId?, seq?, errorMessage?, createdAt}` (+ roomId, errorCode).
 nlohmann::json to_json(const status_event& x);

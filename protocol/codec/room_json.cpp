@@ -35,6 +35,10 @@ std::string room_change_json(int64_t room_id, const room_view* view, const std::
                    {"reason", reason}});
 }
 
+std::string read_receipt_json(int64_t room_id, int64_t user_id, int64_t read_seq) {
+  return dump(json{{"roomId", room_id}, {"userId", user_id}, {"readSeq", read_seq}});
+}
+
 std::string typing_json(int64_t room_id, int64_t user_id, bool typing) {
   return json{{"roomId", room_id}, {"userId", user_id}, {"isTyping", typing}}.dump();
 }

@@ -20,6 +20,9 @@ std::string typing_json(int64_t room_id, int64_t user_id, bool typing);
 /// `/topic/active/{roomId}`: {roomId, userId, active, lastSeenAt}.
 std::string presence_json(int64_t room_id, int64_t user_id, bool active, int64_t last_seen);
 
+/// `/topic/read/{roomId}`: {roomId, userId, readSeq}.
+std::string read_receipt_json(int64_t room_id, int64_t user_id, int64_t read_seq);
+
 /// `/user/queue/room-updates` for one member: {roomId, lastMessage, unreadCount,
 /// lastActivityAt}; the last message is spliced in as encoded by the room.
 std::string room_update_json(const room_update& update, int64_t unread);

@@ -24,6 +24,9 @@ using room_actor = caf::typed_actor<
   // Compensation of step 2: aborts the message under the row lock and recomputes the room;
   // true once aborted.
   caf::replies_to<abort_atom, chat_message>::with<bool>,
+  // Changes an existing message (edit, delete, reaction, pin, preview) as one event in the
+  // room's version order; replies with the message as it now is, once history shows it.
+  caf::replies_to<change_atom, message_change>::with<change_outcome>,
   // A saga ended: releases delivery in seq order.
   caf::reacts_to<resolved_atom, saga_outcome>,
   // Subscribes to committed messages; replies with the last seq delivered before it.
@@ -37,6 +40,8 @@ using room_actor = caf::typed_actor<
   caf::replies_to<metadata_atom>::with<room_metadata>,
   // True when the user is a member.
   caf::replies_to<is_member_atom, int64_t>::with<bool>,
+  // The members with an open session on any node (user ids, ascending).
+  caf::replies_to<online_atom>::with<std::vector<int64_t>>,
   // A member's read position moved (user, seq, unread count the store computed for it):
   // updates its unread count and room list.
   caf::reacts_to<read_atom, int64_t, int64_t, int64_t>,
@@ -47,6 +52,8 @@ using room_actor = caf::typed_actor<
   // The sending session of a member opened or closed (user, open); the room watches the
   // session, so a session whose node died counts as closed.
   caf::reacts_to<presence_atom, int64_t, bool>,
+  // Timer of a message change's apply that failed (token): tries again.
+  caf::reacts_to<reapply_atom, uint64_t>,
   // Timer of an undecided saga (seq): asks the store whether recovery decided its message.
   caf::reacts_to<recheck_atom, int64_t>,
   // Passivation timer.

@@ -18,8 +18,9 @@ namespace chat {
 using message_store_actor = caf::typed_actor<
   // Stores a message marked pending (saga step 1); dedupes on (sender, tempId).
   caf::replies_to<insert_atom, chat_message>::with<insert_outcome>,
-  // Marks a pending message committed (saga step 3); false if it does not exist.
-  caf::replies_to<finalize_atom, std::string>::with<bool>,
+  // Marks a pending message committed (saga step 3) with the version of its MessageSent
+  // (id, version); false if it does not exist.
+  caf::replies_to<finalize_atom, std::string, int64_t>::with<bool>,
   // Deletes a message by id (compensation of step 1); false if it did not exist.
   caf::replies_to<delete_atom, std::string>::with<bool>,
   // Marks a pending message as compensating, so that recovery never finishes it forward;
@@ -33,6 +34,19 @@ using message_store_actor = caf::typed_actor<
   caf::replies_to<snapshot_atom, int64_t, int32_t>::with<room_snapshot>,
   // Lists messages not committed and older than the given age (for recovery).
   caf::replies_to<pending_atom, caf::timespan, int32_t>::with<std::vector<chat_message>>,
+  // Applies message changes decided in the rooms store (the message as it now is); false if
+  // the message does not exist.
+  caf::replies_to<apply_atom, chat_message>::with<bool>,
+  // Reads a committed message (not_found).
+  caf::replies_to<message_atom, std::string>::with<chat_message>,
+  // Reads committed messages by id, in the order given (unknown ids left out).
+  caf::replies_to<messages_atom, std::vector<std::string>>::with<std::vector<chat_message>>,
+  // Reads a page of a thread's replies in seq order.
+  caf::replies_to<thread_atom, thread_query>::with<history_page>,
+  // Lists a room's threads (room, parent id or "" for all, limit), latest reply first.
+  caf::replies_to<threads_atom, int64_t, std::string, int32_t>::with<std::vector<thread_summary>>,
+  // Searches messages (full text), newest first.
+  caf::replies_to<search_atom, search_query>::with<std::vector<chat_message>>,
   // True when the database answers.
   caf::replies_to<ping_atom>::with<bool>>;
 
@@ -59,6 +73,15 @@ using commit_store_actor = caf::typed_actor<
   caf::replies_to<members_atom, int64_t>::with<std::vector<room_member>>,
   // Counts the outbox backlog and dead events.
   caf::replies_to<backlog_atom>::with<outbox_stats>,
+  // Changes of one room's messages (batched with other rooms'); per change its outcome or
+  // why it was refused.
+  caf::replies_to<change_atom, change_batch>::with<change_result>,
+  // Changes not applied to the messages store yet, older than the age (recovery).
+  caf::replies_to<stale_applies_atom, caf::timespan, int32_t>::with<std::vector<chat_message>>,
+  // Forgets applied changes (message ids, versions applied); true once done.
+  caf::replies_to<applied_atom, std::vector<std::string>, std::vector<int64_t>>::with<bool>,
+  // Reads a room's pins, newest first.
+  caf::replies_to<pins_atom, int64_t>::with<std::vector<room_pin>>,
   // True when the database answers.
   caf::replies_to<ping_atom>::with<bool>>;
 
@@ -78,6 +101,12 @@ using membership_store_actor = caf::typed_actor<
   caf::replies_to<add_members_atom, int64_t, std::vector<int64_t>>::with<bool>,
   // Removes a member (room, user); false if it was none.
   caf::replies_to<remove_member_atom, int64_t, int64_t>::with<bool>,
+  // Reads a room's participants with their roles and read positions.
+  caf::replies_to<participants_atom, int64_t>::with<std::vector<room_participant>>,
+  // Adds (true) or removes a bookmark (user, message, room); true when it changed.
+  caf::replies_to<bookmark_atom, int64_t, std::string, int64_t, bool>::with<bool>,
+  // Lists a user's bookmarks (user, room or 0 for all), newest first.
+  caf::replies_to<bookmarks_atom, int64_t, int64_t>::with<std::vector<bookmark>>,
   // Moves a member's read position forward (room, user, seq; negative seq: to the end);
   // replies with the room as the member now sees it.
   caf::replies_to<mark_read_atom, int64_t, int64_t, int64_t>::with<room_view>,

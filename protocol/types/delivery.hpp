@@ -19,6 +19,10 @@ enum class room_topic : uint8_t {
   typing,
   /// `/topic/active/{roomId}`.
   active,
+  /// `/topic/message/updates/{roomId}`: changes of existing messages, in version order.
+  updates,
+  /// `/topic/read/{roomId}`: read receipts.
+  read,
 };
 
 const char* to_string(room_topic x);
@@ -31,11 +35,14 @@ struct room_broadcast {
   int64_t seq = 0;
   /// The message object of the client contract (or the typing / presence object), JSON.
   std::string body;
+  /// The thread of a message (its parent's id; "" for none): /topic/thread/{id} subscribers.
+  std::string thread_id;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, room_broadcast& x) {
-  return f(caf::meta::type_name("chat::room_broadcast"), x.room_id, x.topic, x.seq, x.body);
+  return f(caf::meta::type_name("chat::room_broadcast"), x.room_id, x.topic, x.seq, x.body,
+           x.thread_id);
 }
 
 struct member_unread {
@@ -67,6 +74,7 @@ struct local_broadcast {
   room_topic topic = room_topic::messages;
   int64_t seq = 0;
   std::shared_ptr<const std::string> body;
+  std::string thread_id;
 };
 
 /// A body for one user queue (e.g. "/user/queue/room-updates") of some users' sessions,

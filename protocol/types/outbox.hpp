@@ -15,6 +15,17 @@ constexpr const char* message_sent = "MessageSent";
 constexpr const char* message_mentioned = "MessageMentioned";
 /// A MessageSent that was published before its saga compensated; consumers undo its effect.
 constexpr const char* message_retracted = "MessageRetracted";
+/// Changes of a message: payload the message as it now is.
+constexpr const char* message_edited = "MessageEdited";
+constexpr const char* message_deleted = "MessageDeleted";
+/// Payload {messageId, userId, reaction}.
+constexpr const char* reaction_added = "ReactionAdded";
+constexpr const char* reaction_removed = "ReactionRemoved";
+/// Payload {messageId, userId}.
+constexpr const char* message_pinned = "MessagePinned";
+constexpr const char* message_unpinned = "MessageUnpinned";
+/// A URL preview was added: payload the message as it now is.
+constexpr const char* message_preview = "MessagePreviewed";
 } // namespace event_type
 
 struct outbox_event {

@@ -24,6 +24,21 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
   return f(caf::meta::type_name("chat::room_member"), x.user_id, x.read_seq, x.unread);
 }
 
+/// A participant of a room as `GET /chatrooms/{roomId}/participants` shows it.
+struct room_participant {
+  user account;
+  /// OWNER, ADMIN or MEMBER.
+  std::string role;
+  int64_t read_seq = 0;
+  int64_t joined_at = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, room_participant& x) {
+  return f(caf::meta::type_name("chat::room_participant"), x.account, x.role, x.read_seq,
+           x.joined_at);
+}
+
 /// A room as stored in the rooms store.
 struct room_metadata {
   int64_t id = 0;
@@ -89,6 +104,10 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
 struct commit_result {
   /// Messages that were aborted (tombstoned) before this commit: not committed.
   std::vector<std::string> rejected;
+  /// Messages refused for what they refer to (a threadId or replyTo that is no message of the
+  /// room), and why: not committed.
+  std::vector<std::string> invalid;
+  std::vector<std::string> invalid_reasons;
   /// Version of each committed message's MessageSent event, in the order of the request
   /// (0 for rejected messages).
   std::vector<int64_t> versions;
@@ -97,7 +116,8 @@ struct commit_result {
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, commit_result& x) {
-  return f(caf::meta::type_name("chat::commit_result"), x.rejected, x.versions, x.room);
+  return f(caf::meta::type_name("chat::commit_result"), x.rejected, x.invalid, x.invalid_reasons,
+           x.versions, x.room);
 }
 
 /// Reply to resolve: what became of a message in the rooms store.
@@ -109,10 +129,12 @@ struct resolution {
   bool removed = false;
   /// The room after the call.
   room_metadata room;
+  /// The message's room version when it was committed (0 when there is no commit).
+  int64_t version = 0;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, resolution& x) {
-  return f(caf::meta::type_name("chat::resolution"), x.committed, x.removed, x.room);
+  return f(caf::meta::type_name("chat::resolution"), x.committed, x.removed, x.room, x.version);
 }
 
 } // namespace chat

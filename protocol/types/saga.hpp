@@ -105,10 +105,13 @@ struct sweep_report {
   int32_t forwarded = 0;
   int32_t aborted = 0;
   int32_t errors = 0;
+  /// Message changes applied to the messages store by recovery.
+  int32_t reapplied = 0;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, sweep_report& x) {
-  return f(caf::meta::type_name("chat::sweep_report"), x.forwarded, x.aborted, x.errors);
+  return f(caf::meta::type_name("chat::sweep_report"), x.forwarded, x.aborted, x.errors,
+           x.reapplied);
 }
 
 } // namespace chat

@@ -126,6 +126,42 @@ resolution do_resolve(fake_backend& backend, const std::string& id, bool abort) 
   return result;
 }
 
+/// Changes the messages the fake commit store knows (commits made through it): edits and
+/// deletes by anyone, reactions as a set per user; every change that changes something is
+/// one version.
+change_result do_change(fake_backend& backend, const std::vector<message_change>& changes) {
+  change_result result;
+  for (auto& change : changes) {
+    auto i = backend.messages.find(change.message_id);
+    if (i == backend.messages.end() || backend.commits.count(change.message_id) == 0) {
+      result.outcomes.emplace_back();
+      result.errors.push_back(make_error(chat_errc::not_found, "no message"));
+      continue;
+    }
+    auto msg = i->second;
+    bool changed = true;
+    switch (change.kind) {
+    case change_kind::edit:
+      msg.content = change.text;
+      msg.edited_at = change.at;
+      break;
+    case change_kind::remove:
+      changed = !msg.deleted;
+      msg.deleted = true;
+      msg.content.clear();
+      break;
+    default:
+      break;
+    }
+    change_outcome outcome{change.kind, msg, changed ? ++backend.room.version : 0};
+    outcome.message.version = outcome.version ? outcome.version : msg.version;
+    result.outcomes.push_back(outcome);
+    result.errors.emplace_back();
+  }
+  result.room = backend.room;
+  return result;
+}
+
 } // namespace
 
 namespace {
@@ -163,7 +199,7 @@ fake_message_store(fake_message_store_actor::stateful_pointer<fake_state> self,
         return insert_outcome{true, {}};
       });
     },
-    [=](finalize_atom, std::string& id) -> caf::result<bool> {
+    [=](finalize_atom, std::string& id, int64_t) -> caf::result<bool> {
       auto seq = backend->messages.count(id) ? backend->messages[id].seq : 0;
       backend->calls.push_back("finalize:" + std::to_string(seq));
       auto reply = backend->next("finalize");
@@ -217,6 +253,32 @@ fake_message_store(fake_message_store_actor::stateful_pointer<fake_state> self,
       return result;
     },
     [=](pending_atom, caf::timespan, int32_t) { return std::vector<chat_message>{}; },
+    [=](apply_atom, chat_message& msg) -> caf::result<bool> {
+      backend->calls.push_back("apply:" + std::to_string(msg.seq));
+      return answer<bool>(self, backend->next("apply"), [backend, msg] {
+        auto i = backend->messages.find(msg.id);
+        if (i == backend->messages.end())
+          return false;
+        i->second = msg;
+        return true;
+      });
+    },
+    [=](message_atom, std::string& id) -> caf::result<chat_message> {
+      auto i = backend->messages.find(id);
+      if (i == backend->messages.end())
+        return make_error(chat_errc::not_found, "no message " + id);
+      return i->second;
+    },
+    [=](messages_atom, std::vector<std::string>& ids) {
+      std::vector<chat_message> result;
+      for (auto& id : ids)
+        if (auto i = backend->messages.find(id); i != backend->messages.end())
+          result.push_back(i->second);
+      return result;
+    },
+    [=](thread_atom, thread_query&) { return history_page{}; },
+    [=](threads_atom, int64_t, std::string&, int32_t) { return std::vector<thread_summary>{}; },
+    [=](search_atom, search_query&) { return std::vector<chat_message>{}; },
     [=](ping_atom) { return true; });
 }
 
@@ -254,7 +316,19 @@ fake_commit_store(fake_commit_store_actor::stateful_pointer<fake_state> self,
     [=](dead_done_atom, std::string&) { return true; },
     [=](metadata_atom, int64_t) { return backend->room; },
     [=](members_atom, int64_t) { return backend->members; },
-    [=](backlog_atom) { return outbox_stats{}; }, [=](ping_atom) { return true; });
+    [=](backlog_atom) { return outbox_stats{}; },
+    [=](change_atom, change_batch& request) -> caf::result<change_result> {
+      backend->calls.push_back("change:" + std::to_string(request.changes.size()));
+      return answer<change_result>(self, backend->next("change"), [backend, request] {
+        return do_change(*backend, request.changes);
+      });
+    },
+    [=](stale_applies_atom, caf::timespan, int32_t) { return std::vector<chat_message>{}; },
+    [=](applied_atom, std::vector<std::string>&, std::vector<int64_t>&) {
+      backend->calls.push_back("applied");
+      return true;
+    },
+    [=](pins_atom, int64_t) { return std::vector<room_pin>{}; }, [=](ping_atom) { return true; });
 }
 
 fake_room_actor::behavior_type fake_room(fake_room_actor::stateful_pointer<fake_state> self,
@@ -280,8 +354,10 @@ fake_room_actor::behavior_type fake_room(fake_room_actor::stateful_pointer<fake_
     [=](subscribe_atom, subscriber_actor&) { return int64_t{0}; },
     [=](unsubscribe_atom, subscriber_actor&) {}, [=](reload_atom) { return true; },
     [=](metadata_atom) { return backend->room; }, [=](is_member_atom, int64_t) { return true; },
+    [=](online_atom) { return std::vector<int64_t>{}; },
     [=](read_atom, int64_t, int64_t, int64_t) {}, [=](typing_atom, int64_t, bool) {},
     [=](typing_end_atom, int64_t) {}, [=](presence_atom, int64_t, bool) {},
+    [=](change_atom, message_change&) { return change_outcome{}; }, [=](reapply_atom, uint64_t) {},
     [=](recheck_atom, int64_t) {}, [=](idle_atom) {}, [=](handoff_atom) {});
 }
 

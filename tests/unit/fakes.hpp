@@ -18,6 +18,7 @@
 #include "protocol/interfaces/delivery.hpp"
 #include "protocol/interfaces/room.hpp"
 #include "protocol/interfaces/stores.hpp"
+#include "protocol/types/change.hpp"
 #include "protocol/types/delivery.hpp"
 #include "protocol/types/message.hpp"
 #include "protocol/types/outbox.hpp"

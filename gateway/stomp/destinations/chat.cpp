@@ -10,6 +10,7 @@
 
 #include "gateway/auth/rate_limiter.hpp"
 #include "gateway/json_fields.hpp"
+#include "gateway/message_fields.hpp"
 #include "gateway/stomp/session_ops.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/types/message.hpp"
@@ -18,9 +19,6 @@
 namespace chat {
 
 namespace {
-
-constexpr size_t max_temp_id = 64;
-constexpr size_t max_mentions = 100;
 
 void fail_admission(session_ptr self, int64_t room_id, const std::string& temp_id,
                     const caf::error& err) {
@@ -74,52 +72,18 @@ void admit(session_ptr self, chat_message draft, int attempt) {
 
 void send_chat(session_ptr self, const nlohmann::json& body) {
   auto& st = self->state;
-  auto room_id = id_field(body, "roomId");
-  auto temp_id = text_field(body, "tempId", max_temp_id);
-  auto temp = temp_id ? *temp_id : std::string{};
-  if (!room_id) {
-    app_error(self, chat_errc::invalid_input, "roomId must be a positive integer", temp);
+  std::string error;
+  std::string temp_id;
+  auto draft = read_draft(body, st.user_id, st.ctx->settings, error, temp_id);
+  if (!draft) {
+    app_error(self, chat_errc::invalid_input, error, temp_id);
     return;
   }
-  auto content = body.find("content");
-  if (content == body.end() || !content->is_string() ||
-      content->get_ref<const std::string&>().empty()) {
-    app_error(self, chat_errc::invalid_input, "content must be a non-empty string", temp);
-    return;
-  }
-  auto max_content = st.ctx->settings.max_content_bytes;
-  if (content->get_ref<const std::string&>().size() > max_content) {
-    app_error(self, chat_errc::invalid_input,
-              "content longer than " + std::to_string(max_content) + " bytes", temp);
-    return;
-  }
-  if (!temp_id || temp_id->empty()) {
-    app_error(self, chat_errc::invalid_input,
-              "tempId must be a string of 1 to " + std::to_string(max_temp_id) + " bytes");
-    return;
-  }
-  auto type = text_field(body, "type", 16);
-  auto thread_id = text_field(body, "threadId", 64);
-  auto reply_to = text_field(body, "replyTo", 64);
-  if (!type || !thread_id || !reply_to) {
-    app_error(self, chat_errc::invalid_input, "type, threadId and replyTo must be short strings",
-              temp);
-    return;
-  }
-  auto mentions = id_list(body, "mentions", max_mentions);
-  if (!mentions) {
-    app_error(self, chat_errc::invalid_input, "mentions must be an array of user ids", temp);
-    return;
-  }
-  chat_message draft;
-  draft.room_id = *room_id;
-  draft.sender_id = st.user_id;
-  draft.temp_id = *temp_id;
-  draft.content = content->get<std::string>();
-  draft.type = type->empty() ? "TEXT" : *type;
-  draft.thread_id = *thread_id;
-  draft.reply_to = *reply_to;
-  draft.mentions = std::move(*mentions);
+  send_draft(self, std::move(*draft));
+}
+
+void send_draft(session_ptr self, chat_message draft) {
+  auto& st = self->state;
   if (!st.ctx->limiter->allow(st.user_id)) {
     auto status = make_status(draft.room_id, draft.temp_id, delivery_status::failed);
     status.error_code = wire_code(chat_errc::rate_limited);

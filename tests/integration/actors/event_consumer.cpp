@@ -210,6 +210,38 @@ CAF_TEST(a crash between the store commit and the offset commit redelivers witho
   CAF_CHECK_EQUAL(value("SELECT messages FROM room_metrics WHERE room_id = 4"), 5);
 }
 
+CAF_TEST(a deleted message is counted out once; edits reactions and pins change no count) {
+  auto kept = make_uuid();
+  auto deleted = make_uuid();
+  auto message = [](const std::string& id, bool is_deleted) {
+    return json{{"id", id},
+                {"roomId", 6},
+                {"seq", 1},
+                {"senderId", 1},
+                {"content", is_deleted ? "" : "edited"},
+                {"deleted", is_deleted},
+                {"createdAt", iso8601(now_ms())}};
+  };
+  auto reaction = [](const std::string& id) {
+    return json{{"messageId", id}, {"userId", 2}, {"reaction", "+1"}};
+  };
+  auto deletion = event(event_type::message_deleted, 6, 7, deleted, message(deleted, true));
+  produce({sent(6, 1, kept), sent(6, 2, deleted), mentioned(6, 3, deleted, {9}),
+           event(event_type::message_edited, 6, 4, kept, message(kept, false)),
+           event(event_type::reaction_added, 6, 5, kept, reaction(kept)),
+           event(event_type::message_pinned, 6, 6, kept, {{"messageId", kept}, {"userId", 2}}),
+           deletion, event(event_type::reaction_removed, 6, 8, kept, reaction(kept))});
+  // The deletion delivered again, and a second deletion event of the same message.
+  produce({deletion, event(event_type::message_deleted, 6, 9, deleted, message(deleted, true))});
+  auto stats = consumed(start(), 10);
+  CAF_CHECK_EQUAL(stats.dead, 0);
+  CAF_CHECK_EQUAL(stats.handled, 9);
+  CAF_CHECK_EQUAL(value("SELECT messages FROM room_metrics WHERE room_id = 6"), 1);
+  CAF_CHECK_EQUAL(value("SELECT mentions FROM room_metrics WHERE room_id = 6"), 0);
+  CAF_CHECK_EQUAL(value("SELECT last_version FROM room_metrics WHERE room_id = 6"), 9);
+  CAF_CHECK_EQUAL(value("SELECT count(*) FROM mention_notifications WHERE user_id = 9"), 0);
+}
+
 CAF_TEST(a poison event goes to the dead letters and the partition goes on) {
   outbox_event poison;
   poison.event_id = make_uuid();

@@ -105,7 +105,7 @@ CAF_TEST(dead letters are compensated and resolved) {
   // even, by a late finalize).
   auto msg = pending(1);
   call<commit_result>(rooms, commit_atom::value, room_commit{room_id, epoch, {msg}});
-  call<bool>(messages, finalize_atom::value, msg.id);
+  call<bool>(messages, finalize_atom::value, msg.id, int64_t{1});
   call<resolution>(rooms, resolve_atom::value, room_id, msg.id, true);
   saga_dead_letter letter;
   letter.message_id = msg.id;

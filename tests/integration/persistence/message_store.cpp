@@ -112,9 +112,9 @@ CAF_TEST(finalize makes messages visible in the history) {
   CAF_CHECK(
     call<history_page>(store, history_atom::value, history_query{9, 0, 0, 50}).messages.empty());
   for (int i = 0; i < 4; ++i)
-    CAF_CHECK(call<bool>(store, finalize_atom::value, all[i].id));
-  CAF_CHECK(!call<bool>(store, finalize_atom::value, make_uuid()));
-  CAF_CHECK(!call<bool>(store, finalize_atom::value, std::string{"not-a-uuid"}));
+    CAF_CHECK(call<bool>(store, finalize_atom::value, all[i].id, int64_t{1}));
+  CAF_CHECK(!call<bool>(store, finalize_atom::value, make_uuid(), int64_t{1}));
+  CAF_CHECK(!call<bool>(store, finalize_atom::value, std::string{"not-a-uuid"}, int64_t{1}));
   auto page = call<history_page>(store, history_atom::value, history_query{9, 1, 0, 2});
   CAF_REQUIRE_EQUAL(page.messages.size(), 2u);
   CAF_CHECK_EQUAL(page.messages[0].seq, 2);
@@ -140,12 +140,12 @@ CAF_TEST(delete and mark serve compensation) {
   CAF_CHECK(!call<bool>(store, delete_atom::value, a.id));
   CAF_CHECK(call<bool>(store, mark_atom::value, b.id));
   // A message marked compensating is never finalized.
-  CAF_CHECK(!call<bool>(store, finalize_atom::value, b.id));
+  CAF_CHECK(!call<bool>(store, finalize_atom::value, b.id, int64_t{1}));
   CAF_CHECK_EQUAL(messages_value("SELECT state FROM message_pending WHERE id = '" + b.id + "'"), 2);
   // A committed message was decided: it is not marked and stays committed.
   auto c = message(3, 3);
   call<insert_outcome>(store, insert_atom::value, c);
-  CAF_CHECK(call<bool>(store, finalize_atom::value, c.id));
+  CAF_CHECK(call<bool>(store, finalize_atom::value, c.id, int64_t{1}));
   CAF_CHECK(!call<bool>(store, mark_atom::value, c.id));
   CAF_CHECK_EQUAL(messages_value("SELECT count(*) FROM message_pending WHERE id = '" + c.id + "'"),
                   0);
@@ -156,7 +156,7 @@ CAF_TEST(snapshot and pending list what rooms and recovery need) {
     call<insert_outcome>(store, insert_atom::value, message(4, i));
   auto committed = message(4, 4);
   call<insert_outcome>(store, insert_atom::value, committed);
-  call<bool>(store, finalize_atom::value, committed.id);
+  call<bool>(store, finalize_atom::value, committed.id, int64_t{1});
   auto snapshot = call<room_snapshot>(store, snapshot_atom::value, int64_t{4}, int32_t{2});
   CAF_CHECK_EQUAL(snapshot.max_seq, 4);
   // The dedupe seed: keys of committed messages only.
@@ -191,12 +191,12 @@ CAF_TEST(a crashed worker is replaced and its batch fails) {
                                  fault_spec{fault_action::crash, {}, 1, 1.0});
   auto msg = message(6, 1);
   call<insert_outcome>(store, insert_atom::value, msg);
-  auto err = call_error<bool>(store, finalize_atom::value, msg.id);
+  auto err = call_error<bool>(store, finalize_atom::value, msg.id, int64_t{1});
   CAF_CHECK_EQUAL(code_of(err), chat_errc::worker_crashed);
   // The transaction died with its worker; a new worker finalizes.
   CAF_CHECK_EQUAL(messages_value("SELECT state FROM message_pending WHERE id = '" + msg.id + "'"),
                   0);
-  CAF_CHECK(call<bool>(store, finalize_atom::value, msg.id));
+  CAF_CHECK(call<bool>(store, finalize_atom::value, msg.id, int64_t{1}));
 }
 
 CAF_TEST(connections the server dropped while idle reconnect without failing a request) {

@@ -346,7 +346,7 @@ CAF_TEST(the protocol : insert then room commit then finalize then SAVED and the
   expect((insert_outcome), from(messages).to(saga));
   expect((commit_atom, chat_message), from(saga).to(room).with(_, msg));
   expect((int64_t), from(room).to(saga));
-  expect((finalize_atom, std::string), from(saga).to(messages).with(_, msg.id));
+  expect((finalize_atom, std::string, int64_t), from(saga).to(messages).with(_, msg.id, _));
   expect((bool), from(messages).to(saga).with(true));
   expect((status_event), from(saga).to(sink));
   expect((resolved_atom, saga_outcome), from(saga).to(room));
