@@ -27,11 +27,10 @@ std::vector<user> participants_of(pqxx::transaction_base& txn, int64_t room_id) 
 }
 
 room_view view_in(pqxx::transaction_base& txn, int64_t room_id, int64_t user_id) {
-  auto rows =
-    txn.exec_params(std::string{"SELECT "} + room_columns + ", m.read_seq, " + unread_column +
-                      " FROM rooms r LEFT JOIN room_members m "
-                      "ON m.room_id = r.id AND m.user_id = $2 WHERE r.id = $1",
-                    room_id, user_id);
+  auto rows = txn.exec_params(std::string{"SELECT "} + room_columns + ", " + member_view_columns +
+                                " FROM rooms r LEFT JOIN room_members m "
+                                "ON m.room_id = r.id AND m.user_id = $2 WHERE r.id = $1",
+                              room_id, user_id);
   if (rows.empty())
     throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
   if (rows[0][11].is_null())
@@ -39,10 +38,8 @@ room_view view_in(pqxx::transaction_base& txn, int64_t room_id, int64_t user_id)
                                                " is not a member of room " +
                                                std::to_string(room_id));
   room_view result;
-  result.room = read_room(rows[0]);
+  read_member_view(rows[0], result);
   result.viewer = user_id;
-  result.read_seq = rows[0][11].as<int64_t>();
-  result.unread_count = rows[0][12].as<int64_t>();
   result.participants = participants_of(txn, room_id);
   return result;
 }
@@ -137,12 +134,11 @@ std::vector<room_participant> participants(db_connection& db, int64_t room_id) {
 
 std::vector<room_view> member_views(db_connection& db, int64_t room_id) {
   pqxx::read_transaction txn{db.get()};
-  auto rows =
-    txn.exec_params(std::string{"SELECT "} + room_columns + ", m.read_seq, " + unread_column +
-                      ", m.user_id FROM rooms r JOIN room_members m "
-                      "ON m.room_id = r.id WHERE r.id = $1 "
-                      "ORDER BY m.user_id",
-                    room_id);
+  auto rows = txn.exec_params(std::string{"SELECT "} + room_columns + ", " + member_view_columns +
+                                ", m.user_id FROM rooms r JOIN room_members m "
+                                "ON m.room_id = r.id WHERE r.id = $1 "
+                                "ORDER BY m.user_id",
+                              room_id);
   if (rows.empty() && txn.exec_params("SELECT 1 FROM rooms WHERE id = $1", room_id).empty())
     throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
   auto participants = participants_of(txn, room_id);
@@ -150,10 +146,8 @@ std::vector<room_view> member_views(db_connection& db, int64_t room_id) {
   result.reserve(rows.size());
   for (const auto& row : rows) {
     room_view entry;
-    entry.room = read_room(row);
-    entry.read_seq = row[11].as<int64_t>();
-    entry.unread_count = row[12].as<int64_t>();
-    entry.viewer = row[13].as<int64_t>();
+    read_member_view(row, entry);
+    entry.viewer = row[15].as<int64_t>();
     entry.participants = participants;
     result.push_back(std::move(entry));
   }
@@ -165,16 +159,14 @@ std::vector<room_view> rooms_of(db_connection& db, int64_t user_id) {
   std::vector<room_view> result;
   std::map<int64_t, size_t> index;
   for (const auto& row :
-       txn.exec_params(std::string{"SELECT "} + room_columns + ", m.read_seq, " + unread_column +
+       txn.exec_params(std::string{"SELECT "} + room_columns + ", " + member_view_columns +
                          " FROM room_members m JOIN rooms r "
                          "ON r.id = m.room_id WHERE m.user_id = $1 "
                          "ORDER BY r.last_activity_at DESC, r.id DESC",
                        user_id)) {
     room_view entry;
-    entry.room = read_room(row);
+    read_member_view(row, entry);
     entry.viewer = user_id;
-    entry.read_seq = row[11].as<int64_t>();
-    entry.unread_count = row[12].as<int64_t>();
     index[entry.room.id] = result.size();
     result.push_back(std::move(entry));
   }

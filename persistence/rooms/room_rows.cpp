@@ -17,6 +17,22 @@ const char* const unread_column =
   "(SELECT count(*) FROM room_messages rm WHERE rm.room_id = r.id AND rm.seq > m.read_seq "
   "AND NOT rm.deleted)";
 
+const std::string member_view_columns =
+  std::string{"m.read_seq, "} + unread_column +
+  ", m.role, (SELECT coalesce(json_agg(json_build_object('message', rm.message, 'pinnedBy', "
+  "p.pinned_by, 'pinnedAt', to_char(p.pinned_at AT TIME ZONE 'UTC', "
+  "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')) ORDER BY p.pinned_at DESC, p.message_id), '[]')::text "
+  "FROM "
+  "room_pins p JOIN room_messages rm ON rm.message_id = p.message_id WHERE p.room_id = r.id)";
+
+void read_member_view(const pqxx::row& row, room_view& view) {
+  view.room = read_room(row);
+  view.read_seq = row[11].as<int64_t>();
+  view.unread_count = row[12].as<int64_t>();
+  view.role = row[13].as<std::string>();
+  view.pins_json = row[14].as<std::string>();
+}
+
 room_metadata read_room(const pqxx::row& row) {
   room_metadata result;
   result.id = row[0].as<int64_t>();

@@ -1,6 +1,8 @@
 // How rooms are read from rows: shared by the queries that return rooms.
 #pragma once
 
+#include <string>
+
 #include <pqxx/row>
 #include <pqxx/transaction_base>
 
@@ -19,5 +21,13 @@ room_metadata read_room_by_id(pqxx::transaction_base& txn, int64_t room_id);
 /// A member's unread count, for a select over `rooms r` and `room_members m`: the committed
 /// messages after the member's read position (a FAILED message's seq, a gap, never counts).
 extern const char* const unread_column;
+
+/// What a member's view adds after room_columns, for a select over `rooms r` and
+/// `room_members m`: read position, unread count, role and the room's pins (with their
+/// messages); read by read_member_view.
+extern const std::string member_view_columns;
+
+/// Reads a member's view of a room from a row of room_columns + member_view_columns.
+void read_member_view(const pqxx::row& row, room_view& view);
 
 } // namespace chat

@@ -26,6 +26,8 @@ json to_json(const room_view& x) {
     {"lastMessage", x.room.has_last_message ? to_json(x.room.last_message) : json(nullptr)},
     {"lastActivityAt", iso8601(x.room.last_activity_at)},
     {"unreadCount", x.unread_count},
+    {"myRole", x.role.empty() ? json(nullptr) : json(x.role)},
+    {"pinned", x.pins_json.empty() ? json::array() : json::parse(x.pins_json, nullptr, false)},
   };
 }
 

@@ -73,11 +73,16 @@ struct room_view {
   int64_t read_seq = 0;
   /// Committed messages after read_seq.
   int64_t unread_count = 0;
+  /// The member's role: OWNER, ADMIN or MEMBER.
+  std::string role;
+  /// The room's pins as the `pinned` field shows them (a JSON array of {message, pinnedBy,
+  /// pinnedAt}, newest first), as the rooms store renders them.
+  std::string pins_json;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_view& x) {
   return f(caf::meta::type_name("chat::room_view"), x.room, x.participants, x.viewer, x.read_seq,
-           x.unread_count);
+           x.unread_count, x.role, x.pins_json);
 }
 
 /// Reply to a claim: the room's state once this node owns it under a new epoch.

@@ -186,6 +186,12 @@ describe('message changes', () => {
     assert.deepEqual(pins.body.map(p => p.message.id).sort(), msgs.slice(0, 3).map(m => m.id).sort());
     assert.ok(pins.body.every(p => p.message.pinned && typeof p.pinnedBy === 'number' && !Number.isNaN(Date.parse(p.pinnedAt))));
     assert.equal((await rest(node, 'GET', `/api/v1/messages/pins/${room.id}`, undefined, mallory.token)).status, 403);
+    // The room shows its pins, newest first, and each member's role.
+    const roomView = (await rest(node, 'GET', `/api/v1/chatrooms/${room.id}`, undefined, bob.token)).body;
+    assert.deepEqual(roomView.pinned.map(p => p.message.id), pins.body.map(p => p.message.id));
+    assert.equal(roomView.myRole, 'MEMBER');
+    assert.equal((await rest(node, 'GET', `/api/v1/chatrooms/${room.id}`, undefined, alice.token)).body.myRole, 'OWNER');
+    assert.equal((await rest(node, 'GET', '/api/v1/chatrooms', undefined, carol.token)).body.find(r => r.id === room.id).myRole, 'ADMIN');
     assert.equal((await rest(node, 'DELETE', `/api/v1/messages/pin/${msgs[0].id}`, undefined, bob.token)).status, 403);
     assert.equal((await rest(node, 'DELETE', `/api/v1/messages/pin/${msgs[0].id}`, undefined, carol.token)).status, 204);
     assert.equal((await pin(alice, msgs[3])).status, 200, 'a freed pin slot takes the fourth');
