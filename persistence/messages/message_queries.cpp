@@ -145,19 +145,14 @@ std::vector<item_result<bool>> finalize(db_connection& db,
                                         const std::vector<finalize_request>& batch) {
   std::vector<item_result<bool>> results(batch.size());
   std::vector<std::string> ids;
-  json versions = json::array();
   for (auto& request : batch)
     if (is_uuid(request.id)) {
       ids.push_back(request.id);
-      versions.push_back(json{{"id", request.id}, {"version", request.version}});
     }
   std::set<std::string> done;
   // Committing = dropping the pending mark (never for a message marked compensating).
   db.prepare("finalize_messages", "DELETE FROM message_pending WHERE id = ANY($1::uuid[]) "
                                   "AND state = 0 RETURNING id::text");
-  db.prepare("version_messages",
-             "UPDATE messages m SET version = x.version FROM json_to_recordset($1::json) AS "
-             "x(id uuid, version bigint) WHERE m.id = x.id AND m.version < x.version");
   pqxx::work txn{db.get()};
   if (!ids.empty()) {
     for (const auto& row : txn.exec_prepared("finalize_messages", uuid_array(ids)))
@@ -174,7 +169,6 @@ std::vector<item_result<bool>> finalize(db_connection& db,
                            uuid_array(rest)))
         done.insert(row[0].as<std::string>());
     }
-    txn.exec_prepared("version_messages", dump(versions));
   }
   fault_registry::instance().hit(fault_point::message_finalize);
   txn.commit();

@@ -18,8 +18,9 @@ namespace chat {
 using message_store_actor = caf::typed_actor<
   // Stores a message marked pending (saga step 1); dedupes on (sender, tempId).
   caf::replies_to<insert_atom, chat_message>::with<insert_outcome>,
-  // Marks a pending message committed (saga step 3) with the version of its MessageSent
-  // (id, version); false if it does not exist.
+  // Marks a pending message committed (saga step 3): (id, version of its MessageSent); false
+  // if it does not exist. Only the pending mark goes: committing never rewrites the message
+  // row and its indexes, so history shows version 0 until the message's first change.
   caf::replies_to<finalize_atom, std::string, int64_t>::with<bool>,
   // Deletes a message by id (compensation of step 1); false if it did not exist.
   caf::replies_to<delete_atom, std::string>::with<bool>,

@@ -54,6 +54,8 @@ describe('a cluster of three nodes', () => {
     await assertDelivered(assert, load);
     const report = await verifyWithin(cluster.nodes[0], load);
     const line = summary('cluster: clients on three nodes', load, report);
+    const reasons = load.log.filter(e => e.status === 'FAILED').map(e => `${e.errorCode}: ${e.errorMessage}`);
+    assert.deepEqual(reasons, [], 'no message fails');
     assert.equal(line.failed, 0);
     assertHolds(assert, report);
   });
@@ -129,6 +131,8 @@ describe('a cluster of three nodes', () => {
     await assertDelivered(assert, load);
     const line = summary('cluster: a node rejoins under load', load, report,
       { returning: returning.id });
+    const reasons = load.log.filter(e => e.status === 'FAILED').map(e => `${e.tempId} ${e.errorCode}: ${e.errorMessage}`);
+    assert.deepEqual(reasons, [], 'a message failed while rooms moved');
     assert.equal(line.failed, 0, 'a message failed while rooms moved');
     // Handed off, not taken: no room actor on the other nodes was fenced.
     assert.equal(await fenced(), fencedBefore, 'a room was fenced instead of handed off');

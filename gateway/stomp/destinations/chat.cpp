@@ -21,8 +21,8 @@ namespace chat {
 namespace {
 
 void fail_admission(session_ptr self, int64_t room_id, const std::string& temp_id,
-                    const caf::error& err) {
-  destination_scope scope{self, "/app/chat"};
+                    const caf::error& err, const std::string& destination) {
+  destination_scope scope{self, destination};
   auto code = app_code(err);
   auto status = make_status(room_id, temp_id, delivery_status::failed);
   status.error_code = wire_code(code);
@@ -33,38 +33,41 @@ void fail_admission(session_ptr self, int64_t room_id, const std::string& temp_i
 
 /// Sends a message to its room actor; a room actor that stopped meanwhile is looked up again
 /// once (`attempt`).
-void admit(session_ptr self, chat_message draft, int attempt) {
+/// `destination`: where the send came from (/app/chat or /app/thread), named by its errors;
+/// a re-send after a room died counts as /app/chat.
+void admit(session_ptr self, chat_message draft, int attempt,
+           std::string destination = "/app/chat") {
   auto room_id = draft.room_id;
   auto temp_id = draft.temp_id;
   with_room(
     self, room_id,
-    [self, draft, attempt](room_actor& room) {
+    [self, draft, attempt, destination](room_actor& room) {
       auto& st = self->state;
       auto token = st.resends.admitted(draft, watch_room(self, room));
       self
         ->request(room, st.ctx->settings.request_timeout, send_atom::value, draft,
                   caf::actor_cast<status_sink_actor>(self))
         .then(
-          [self, draft, token](status_event& reply) {
+          [self, draft, token, destination](status_event& reply) {
             self->state.resends.admission_answered(reply, token);
             deliver_status(self, reply);
             if (reply.status == delivery_status::failed) {
-              destination_scope scope{self, "/app/chat"};
+              destination_scope scope{self, destination};
               app_error(self, reply.error_code, reply.error_message, draft.temp_id);
             }
           },
-          [self, draft, attempt, token](caf::error& err) {
+          [self, draft, attempt, token, destination](caf::error& err) {
             // Not current: its room died and it was admitted again; that admission answers.
             if (!self->state.resends.admission_failed(draft.room_id, draft.temp_id, token))
               return;
             if (attempt == 0 && forget_stale_room(self, draft.room_id, err))
-              admit(self, draft, attempt + 1);
+              admit(self, draft, attempt + 1, destination);
             else
-              fail_admission(self, draft.room_id, draft.temp_id, err);
+              fail_admission(self, draft.room_id, draft.temp_id, err, destination);
           });
     },
-    [self, room_id, temp_id](const caf::error& err) {
-      fail_admission(self, room_id, temp_id, err);
+    [self, room_id, temp_id, destination](const caf::error& err) {
+      fail_admission(self, room_id, temp_id, err, destination);
     });
 }
 
@@ -93,7 +96,8 @@ void send_draft(session_ptr self, chat_message draft) {
     return;
   }
   deliver_status(self, make_status(draft.room_id, draft.temp_id, delivery_status::sending));
-  admit(self, std::move(draft), 0);
+  auto& origin = self->state.current_destination;
+  admit(self, std::move(draft), 0, origin.empty() ? std::string{"/app/chat"} : origin);
 }
 
 void on_status(session_ptr self, const status_event& event) {
