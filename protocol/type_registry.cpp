@@ -16,6 +16,7 @@
 #include "protocol/types/message.hpp"
 #include "protocol/types/outbox.hpp"
 #include "protocol/types/room.hpp"
+#include "protocol/types/room_commit.hpp"
 #include "protocol/types/saga.hpp"
 #include "protocol/types/streamer.hpp"
 #include "protocol/types/user.hpp"

@@ -103,19 +103,55 @@ void settle(room_ptr self, int64_t seq) {
   }
 }
 
+void take_changes(room_ptr self, std::vector<message_change>& changes, change_promises& promises) {
+  auto& st = self->state;
+  while (!st.changes.empty() && changes.size() < st.settings.max_commit_batch) {
+    changes.push_back(std::move(st.changes.front().change));
+    promises.push_back(std::move(st.changes.front().promise));
+    st.changes.pop_front();
+  }
+  ++metrics::instance().change_batches;
+  metrics::instance().changes += static_cast<int64_t>(changes.size());
+}
+
+void changes_decided(room_ptr self, change_promises& promises, change_result& result) {
+  auto batch = std::make_shared<room_state::applying_batch>();
+  // The latest state of each changed message, applied once.
+  std::map<std::string, chat_message> latest;
+  for (size_t i = 0; i < promises.size(); ++i) {
+    if (i < result.errors.size() && result.errors[i]) {
+      promises[i].deliver(result.errors[i]);
+      continue;
+    }
+    if (i >= result.outcomes.size()) {
+      promises[i].deliver(make_error(chat_errc::internal, "missing change outcome"));
+      continue;
+    }
+    auto& outcome = result.outcomes[i];
+    if (outcome.version == 0) {
+      promises[i].deliver(outcome); // nothing changed: nothing to tell
+      continue;
+    }
+    if (outcome.kind == change_kind::remove)
+      message_deleted(self, outcome.message);
+    latest[outcome.message.id] = outcome.message;
+    batch->outcomes.push_back(outcome);
+    batch->promises.push_back(promises[i]);
+  }
+  batch->remaining = latest.size();
+  self->state.applying.push_back(batch);
+  for (auto& [id, msg] : latest)
+    apply(self, batch, msg, 0);
+  flush_applied(self);
+}
+
 void run_changes(room_ptr self) {
   auto& st = self->state;
   change_batch request;
   request.room_id = st.id;
   request.epoch = st.meta.owner_epoch;
-  auto promises = std::make_shared<std::vector<caf::typed_response_promise<change_outcome>>>();
-  while (!st.changes.empty() && request.changes.size() < st.settings.max_commit_batch) {
-    request.changes.push_back(std::move(st.changes.front().change));
-    promises->push_back(std::move(st.changes.front().promise));
-    st.changes.pop_front();
-  }
-  ++metrics::instance().change_batches;
-  metrics::instance().changes += static_cast<int64_t>(request.changes.size());
+  auto promises = std::make_shared<change_promises>();
+  take_changes(self, request.changes, *promises);
   st.store_busy = true;
   self
     ->request(st.deps.commits, st.settings.saga.step_timeout, change_atom::value,
@@ -124,31 +160,8 @@ void run_changes(room_ptr self) {
       [self, promises](change_result& result) {
         auto& st = self->state;
         st.store_busy = false;
-        st.meta = std::move(result.room);
-        auto batch = std::make_shared<room_state::applying_batch>();
-        // The latest state of each changed message, applied once.
-        std::map<std::string, chat_message> latest;
-        for (size_t i = 0; i < promises->size(); ++i) {
-          if (i < result.errors.size() && result.errors[i]) {
-            (*promises)[i].deliver(result.errors[i]);
-            continue;
-          }
-          auto& outcome = result.outcomes[i];
-          if (outcome.version == 0) {
-            (*promises)[i].deliver(outcome); // nothing changed: nothing to tell
-            continue;
-          }
-          if (outcome.kind == change_kind::remove)
-            message_deleted(self, outcome.message);
-          latest[outcome.message.id] = outcome.message;
-          batch->outcomes.push_back(outcome);
-          batch->promises.push_back((*promises)[i]);
-        }
-        batch->remaining = latest.size();
-        st.applying.push_back(batch);
-        for (auto& [id, msg] : latest)
-          apply(self, batch, msg, 0);
-        flush_applied(self);
+        st.meta = result.room;
+        changes_decided(self, *promises, result);
         pump(self);
       },
       [self, promises](caf::error& err) {

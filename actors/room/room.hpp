@@ -110,8 +110,6 @@ struct room_state {
   std::deque<pending_abort> aborts;
   std::deque<pending_change> changes;
   bool store_busy = false;
-  /// Commits and changes take turns at the store.
-  bool changes_next = false;
 
   // -- message changes --------------------------------------------------------------------------
 

@@ -79,7 +79,16 @@ void store_request_failed(room_ptr self, std::vector<Promise>& promises, const c
 /// A change of an existing message: refused at once while its saga runs, queued otherwise.
 caf::result<change_outcome> request_change(room_ptr self, message_change change);
 
-/// Runs the next batch of queued changes at the commit store.
+using change_promises = std::vector<caf::typed_response_promise<change_outcome>>;
+
+/// Moves the next batch of queued changes (and their requesters) into a store request.
+void take_changes(room_ptr self, std::vector<message_change>& changes, change_promises& promises);
+
+/// The store decided a batch of changes: answers the refused and the unchanged, applies the
+/// rest to the messages store (then tells the topic and the requesters, in version order).
+void changes_decided(room_ptr self, change_promises& promises, change_result& result);
+
+/// Runs the next batch of queued changes at the commit store on its own (no messages wait).
 void run_changes(room_ptr self);
 
 /// A message's saga ended (its seq): the message may change from now on.

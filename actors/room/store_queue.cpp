@@ -10,6 +10,7 @@
 
 #include "protocol/errors.hpp"
 #include "protocol/metrics.hpp"
+#include "protocol/types/room_commit.hpp"
 
 namespace chat::room_parts {
 
@@ -67,15 +68,20 @@ void run_commit(room_ptr self) {
   auto ids = std::make_shared<std::vector<std::string>>();
   for (auto& msg : request.messages)
     ids->push_back(msg.id);
+  // The room's waiting changes ride along: one transaction for both.
+  auto change_promises = std::make_shared<room_parts::change_promises>();
+  take_changes(self, request.changes, *change_promises);
   st.store_busy = true;
   self
     ->request(st.deps.commits, st.settings.saga.step_timeout, commit_atom::value,
               std::move(request))
     .then(
-      [self, promises, ids](commit_result& result) {
+      [self, promises, ids, change_promises](commit_result& result) {
         auto& st = self->state;
         st.store_busy = false;
         st.meta = std::move(result.room);
+        if (!change_promises->empty())
+          changes_decided(self, *change_promises, result.changes);
         for (size_t i = 0; i < promises->size(); ++i) {
           auto& id = (*ids)[i];
           auto bad = std::find(result.invalid.begin(), result.invalid.end(), id);
@@ -92,7 +98,12 @@ void run_commit(room_ptr self) {
         }
         pump(self);
       },
-      [self, promises](caf::error& err) {
+      [self, promises, change_promises](caf::error& err) {
+        auto reply = err == caf::sec::request_timeout
+                       ? make_error(chat_errc::store_in_doubt, "message change timed out")
+                       : err;
+        for (auto& promise : *change_promises)
+          promise.deliver(reply);
         store_request_failed(self, *promises, err, "room commit timed out");
       });
 }
@@ -127,16 +138,13 @@ void pump(room_ptr self) {
   auto& st = self->state;
   if (st.store_busy || !st.active)
     return;
-  // Aborts first (they undo); commits and changes take turns, so neither starves the other.
-  if (!st.aborts.empty()) {
+  // Aborts first (they undo); waiting changes ride along with the next commit, or go alone.
+  if (!st.aborts.empty())
     run_abort(self);
-  } else if (!st.changes.empty() && (st.changes_next || st.commits.empty())) {
-    st.changes_next = false;
-    run_changes(self);
-  } else if (!st.commits.empty()) {
-    st.changes_next = true;
+  else if (!st.commits.empty())
     run_commit(self);
-  }
+  else if (!st.changes.empty())
+    run_changes(self);
 }
 
 } // namespace chat::room_parts

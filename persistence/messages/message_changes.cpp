@@ -47,17 +47,19 @@ std::vector<item_result<bool>> apply_changes(db_connection& db,
     });
   }
   std::set<std::string> known;
-  db.prepare("apply_changes",
-             "UPDATE messages m SET content = x.content, mentions = x.mentions, "
-             "edited_at = CASE WHEN x.edited_at > 0 THEN 'epoch'::timestamptz + x.edited_at * "
-             "interval '1 millisecond' END, deleted = x.deleted, reactions = x.reactions, "
-             "pinned = x.pinned, url_preview = x.url_preview::json, version = x.version "
-             "FROM json_to_recordset($1::json) AS x(id uuid, content text, mentions bigint[], "
-             "edited_at bigint, deleted boolean, reactions json, pinned boolean, "
-             "url_preview text, version bigint) WHERE m.id = x.id AND m.version < x.version");
+  // Not a prepared statement: a generic plan made while the table was small joins the rows
+  // with a sequential scan of messages, for the connection's life.
+  static const std::string apply_sql =
+    "UPDATE messages m SET content = x.content, mentions = x.mentions, "
+    "edited_at = CASE WHEN x.edited_at > 0 THEN 'epoch'::timestamptz + x.edited_at * "
+    "interval '1 millisecond' END, deleted = x.deleted, reactions = x.reactions, "
+    "pinned = x.pinned, url_preview = x.url_preview::json, version = x.version "
+    "FROM json_to_recordset($1::json) AS x(id uuid, content text, mentions bigint[], "
+    "edited_at bigint, deleted boolean, reactions json, pinned boolean, "
+    "url_preview text, version bigint) WHERE m.id = x.id AND m.version < x.version";
   pqxx::work txn{db.get()};
   if (!ids.empty()) {
-    txn.exec_prepared("apply_changes", dump(rows));
+    txn.exec_params(apply_sql, dump(rows));
     for (const auto& row : txn.exec_params("SELECT id::text FROM messages WHERE id = "
                                            "ANY($1::uuid[])",
                                            uuid_array(ids)))

@@ -114,7 +114,8 @@ std::vector<chat_message> search(db_connection& db, const search_query& query) {
   pqxx::read_transaction txn{db.get()};
   return read_messages(txn.exec_params(
     std::string{"SELECT "} + message_columns + message_from +
-      "WHERE m.room_id = ANY($1::bigint[]) AND m.search @@ websearch_to_tsquery('english', $2) "
+      "WHERE m.room_id = ANY($1::bigint[]) AND to_tsvector('english', m.content) @@ "
+      "websearch_to_tsquery('english', $2) "
       "AND NOT m.deleted AND (cardinality($4::uuid[]) = 0 OR m.id = ANY($4::uuid[])) AND" +
       committed + "ORDER BY m.created_at DESC, m.id LIMIT $3",
     int_array(query.room_ids), query.text, limit, uuid_array(query.message_ids)));

@@ -311,10 +311,9 @@ void write(pqxx::transaction_base& txn, const change_rows& rows) {
 
 } // namespace
 
-std::vector<item_result<change_result>> change(db_connection& db,
+std::vector<item_result<change_result>> decide(pqxx::transaction_base& txn,
                                                const std::vector<change_batch>& batch) {
   std::vector<item_result<change_result>> results(batch.size());
-  pqxx::work txn{db.get()};
   auto ctx = read_context(txn, batch);
   change_rows rows;
   std::vector<size_t> written;
@@ -394,6 +393,13 @@ std::vector<item_result<change_result>> change(db_connection& db,
     results[i].value.room = updated.count(id) > 0 ? updated[id] : read_room_by_id(txn, id);
   }
   fault_registry::instance().hit(fault_point::room_change);
+  return results;
+}
+
+std::vector<item_result<change_result>> change(db_connection& db,
+                                               const std::vector<change_batch>& batch) {
+  pqxx::work txn{db.get()};
+  auto results = decide(txn, batch);
   txn.commit();
   return results;
 }
@@ -411,19 +417,25 @@ std::vector<chat_message> pending_applies(db_connection& db, std::chrono::millis
   return result;
 }
 
-void applied(db_connection& db, const std::vector<std::string>& ids,
-             const std::vector<int64_t>& versions) {
+std::vector<item_result<bool>> applied(db_connection& db,
+                                       const std::vector<applied_marks>& batch) {
+  std::vector<item_result<bool>> results(batch.size());
   json rows = json::array();
-  for (size_t i = 0; i < ids.size() && i < versions.size(); ++i)
-    if (is_uuid(ids[i]))
-      rows.push_back(json{{"id", ids[i]}, {"version", versions[i]}});
+  for (size_t k = 0; k < batch.size(); ++k) {
+    auto& marks = batch[k];
+    for (size_t i = 0; i < marks.ids.size() && i < marks.versions.size(); ++i)
+      if (is_uuid(marks.ids[i]))
+        rows.push_back(json{{"id", marks.ids[i]}, {"version", marks.versions[i]}});
+    results[k].value = true;
+  }
   if (rows.empty())
-    return;
+    return results;
   pqxx::work txn{db.get()};
   txn.exec_params("DELETE FROM message_applies a USING json_to_recordset($1::json) AS "
                   "x(id uuid, version bigint) WHERE a.message_id = x.id AND a.version <= x.version",
                   dump(rows));
   txn.commit();
+  return results;
 }
 
 std::vector<room_pin> pins(db_connection& db, int64_t room_id) {

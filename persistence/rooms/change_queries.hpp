@@ -11,6 +11,10 @@
 #include "persistence/db/item_result.hpp"
 #include "protocol/types/change.hpp"
 
+namespace pqxx {
+class transaction_base;
+}
+
 namespace chat {
 
 class db_connection;
@@ -23,14 +27,24 @@ namespace change_queries {
 std::vector<item_result<change_result>> change(db_connection& db,
                                                const std::vector<change_batch>& batch);
 
+/// The same inside a transaction that is already open (a room commit's): locks, decides and
+/// writes, but does not commit.
+std::vector<item_result<change_result>> decide(pqxx::transaction_base& txn,
+                                               const std::vector<change_batch>& batch);
+
 /// Changes not yet applied to the messages store, older than `min_age`: the latest state of
 /// each message.
 std::vector<chat_message> pending_applies(db_connection& db, std::chrono::milliseconds min_age,
                                           int32_t limit);
 
-/// Forgets applied changes (message id, version applied).
-void applied(db_connection& db, const std::vector<std::string>& ids,
-             const std::vector<int64_t>& versions);
+/// Applied changes of one room's batch: message ids and the versions applied.
+struct applied_marks {
+  std::vector<std::string> ids;
+  std::vector<int64_t> versions;
+};
+
+/// Forgets applied changes, of many batches in one statement.
+std::vector<item_result<bool>> applied(db_connection& db, const std::vector<applied_marks>& batch);
 
 /// A room's pins, newest first.
 std::vector<room_pin> pins(db_connection& db, int64_t room_id);

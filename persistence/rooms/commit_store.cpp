@@ -9,12 +9,14 @@
 namespace chat {
 
 commit_store_state::commit_store_state()
-    : commits(room_queries::commit), claims(room_queries::claim), changes(change_queries::change) {
+    : commits(room_queries::commit), claims(room_queries::claim), changes(change_queries::change),
+      applied(change_queries::applied) {
   // nop
 }
 
 std::optional<db_pool_job> commit_store_state::next_job() {
-  return next_job_round_robin(turn, settings.max_batch, singles, commits, claims, changes);
+  return next_job_round_robin(turn, settings.max_batch, singles, commits, claims, changes,
+                              applied);
 }
 
 commit_store_actor::behavior_type
@@ -94,13 +96,10 @@ commit_store(commit_store_actor::stateful_pointer<commit_store_state> self,
         self->make_response_promise<std::vector<chat_message>>());
     },
     [=](applied_atom, std::vector<std::string> ids, std::vector<int64_t> versions) {
-      return queue_single(
-        self->state,
-        [ids, versions](db_connection& db) {
-          change_queries::applied(db, ids, versions);
-          return true;
-        },
-        self->make_response_promise<bool>());
+      auto& st = self->state;
+      return queue_batched(st, st.applied,
+                           change_queries::applied_marks{std::move(ids), std::move(versions)},
+                           self->make_response_promise<bool>());
     },
     [=](pins_atom, int64_t room) {
       return queue_single(

@@ -13,6 +13,7 @@
 
 #include "persistence/db/pool.hpp"
 #include "persistence/db/store_settings.hpp"
+#include "persistence/rooms/change_queries.hpp"
 #include "persistence/rooms/room_queries.hpp"
 #include "protocol/interfaces/stores.hpp"
 #include "protocol/types/change.hpp"
@@ -28,6 +29,7 @@ struct commit_store_state {
   batch_queue<room_commit, commit_result> commits;
   batch_queue<room_queries::claim_request, room_claim> claims;
   batch_queue<change_batch, change_result> changes;
+  batch_queue<change_queries::applied_marks, bool> applied;
   std::deque<db_pool_job> singles;
   size_t turn = 0;
 

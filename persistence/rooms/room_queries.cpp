@@ -12,6 +12,7 @@
 #include "persistence/db/sql_util.hpp"
 #include "persistence/db/store_error.hpp"
 #include "persistence/faults/fault_points.hpp"
+#include "persistence/rooms/change_queries.hpp"
 #include "persistence/rooms/room_events.hpp"
 #include "persistence/rooms/room_rows.hpp"
 #include "protocol/clock.hpp"
@@ -298,6 +299,24 @@ std::vector<item_result<commit_result>> commit(db_connection& db,
     for (const auto& row : room_rows) {
       auto meta = read_room(row);
       updated.emplace(meta.id, std::move(meta));
+    }
+  }
+  // 5. The rooms' waiting changes of existing messages, after their messages (in the room's
+  //    version order), under the locks already held.
+  std::vector<change_batch> changes;
+  std::vector<size_t> changed;
+  for (auto i : written)
+    if (!batch[i].changes.empty()) {
+      changes.push_back(change_batch{batch[i].room_id, batch[i].epoch, batch[i].changes});
+      changed.push_back(i);
+    }
+  if (!changes.empty()) {
+    auto decided = change_queries::decide(txn, changes);
+    for (size_t k = 0; k < changed.size(); ++k) {
+      auto& result = results[changed[k]].value;
+      // Written rooms exist under the request's epoch: the decision cannot refuse the batch.
+      result.changes = std::move(decided[k].value);
+      updated[batch[changed[k]].room_id] = result.changes.room;
     }
   }
   for (auto i : written) {

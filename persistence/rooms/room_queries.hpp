@@ -9,6 +9,7 @@
 #include "persistence/db/item_result.hpp"
 #include "protocol/types/outbox.hpp"
 #include "protocol/types/room.hpp"
+#include "protocol/types/room_commit.hpp"
 #include "protocol/types/saga.hpp"
 
 namespace chat {

@@ -95,36 +95,6 @@ template <class Inspector> typename Inspector::result_type inspect(Inspector& f,
   return f(caf::meta::type_name("chat::room_claim"), x.room, x.members);
 }
 
-/// Saga step 2 for a batch of messages of one room, fenced by the owner epoch.
-struct room_commit {
-  int64_t room_id = 0;
-  int64_t epoch = 0;
-  std::vector<chat_message> messages;
-};
-
-template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_commit& x) {
-  return f(caf::meta::type_name("chat::room_commit"), x.room_id, x.epoch, x.messages);
-}
-
-struct commit_result {
-  /// Messages that were aborted (tombstoned) before this commit: not committed.
-  std::vector<std::string> rejected;
-  /// Messages refused for what they refer to (a threadId or replyTo that is no message of the
-  /// room), and why: not committed.
-  std::vector<std::string> invalid;
-  std::vector<std::string> invalid_reasons;
-  /// Version of each committed message's MessageSent event, in the order of the request
-  /// (0 for rejected messages).
-  std::vector<int64_t> versions;
-  /// The room after the commit.
-  room_metadata room;
-};
-
-template <class Inspector> typename Inspector::result_type inspect(Inspector& f, commit_result& x) {
-  return f(caf::meta::type_name("chat::commit_result"), x.rejected, x.invalid, x.invalid_reasons,
-           x.versions, x.room);
-}
-
 /// Reply to resolve: what became of a message in the rooms store.
 struct resolution {
   /// True: the room commit exists (and stays); the message must be finished forward.

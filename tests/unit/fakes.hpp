@@ -23,6 +23,7 @@
 #include "protocol/types/message.hpp"
 #include "protocol/types/outbox.hpp"
 #include "protocol/types/room.hpp"
+#include "protocol/types/room_commit.hpp"
 #include "protocol/types/saga.hpp"
 
 namespace chat::test {

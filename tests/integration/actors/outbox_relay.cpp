@@ -12,6 +12,7 @@
 #include "persistence/kafka/kafka_reader.hpp"
 #include "persistence/rooms/commit_store.hpp"
 #include "protocol/clock.hpp"
+#include "protocol/types/room_commit.hpp"
 #include "protocol/uuid.hpp"
 #include "tests/support/database_fixture.hpp"
 #include "tests/support/system_fixture.hpp"

@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "persistence/faults/fault_points.hpp"
 #include "persistence/membership/membership_queries.hpp"
 #include "protocol/clock.hpp"
+#include "protocol/types/room_commit.hpp"
 #include "protocol/uuid.hpp"
 #include "tests/support/database_fixture.hpp"
 #include "tests/support/system_fixture.hpp"
@@ -30,7 +32,10 @@ struct fixture : database_fixture, system_fixture {
     room_id = make_room({alice.id, bob.id});
   }
 
-  ~fixture() { stop(store); }
+  ~fixture() {
+    fault_registry::instance().disarm_all();
+    stop(store);
+  }
 
   chat_message message(int64_t seq, int64_t sender, std::vector<int64_t> mentions = {}) {
     chat_message msg;
@@ -266,6 +271,52 @@ CAF_TEST(membership and read positions) {
   CAF_CHECK_EQUAL(rooms.front().participants.size(), 3u);
   CAF_CHECK(membership_queries::remove_member(rooms_db, room_id, carol.id));
   CAF_CHECK(!membership_queries::is_member(rooms_db, room_id, carol.id));
+}
+
+CAF_TEST(changes riding with a commit follow its messages in one transaction) {
+  auto epoch = claim();
+  auto a = message(1, alice.id);
+  call<commit_result>(store, commit_atom::value, room_commit{room_id, epoch, {a}});
+  message_change react{change_kind::react, a.id, bob.id, "+1", now_ms()};
+  message_change edit{change_kind::edit, a.id, alice.id, "edited", now_ms()};
+  message_change foreign_edit{change_kind::edit, a.id, bob.id, "not mine", now_ms()};
+  auto b = message(2, bob.id);
+  auto result = call<commit_result>(store, commit_atom::value,
+                                    room_commit{room_id, epoch, {b}, {react, foreign_edit, edit}});
+  // MessageSent(a)=1, then MessageSent(b)=2, then the changes: reaction 3, edit 4.
+  CAF_CHECK_EQUAL(result.versions, (std::vector<int64_t>{2}));
+  CAF_REQUIRE_EQUAL(result.changes.outcomes.size(), 3u);
+  CAF_CHECK_EQUAL(result.changes.outcomes[0].version, 3);
+  CAF_CHECK(!result.changes.errors[0]);
+  CAF_CHECK_EQUAL(code_of(result.changes.errors[1]), chat_errc::forbidden);
+  CAF_CHECK_EQUAL(result.changes.outcomes[2].version, 4);
+  CAF_CHECK_EQUAL(result.changes.outcomes[2].message.content, "edited");
+  CAF_CHECK_EQUAL(result.room.version, 4);
+  CAF_CHECK_EQUAL(result.room.last_seq, 2);
+  CAF_CHECK_EQUAL(rooms_value("SELECT count(*) FROM outbox WHERE event_type = 'ReactionAdded' "
+                              "AND version = 3"),
+                  1);
+  CAF_CHECK_EQUAL(rooms_value("SELECT count(*) FROM outbox WHERE event_type = 'MessageEdited' "
+                              "AND version = 4"),
+                  1);
+  CAF_CHECK_EQUAL(rooms_value("SELECT count(*) FROM message_applies"), 1);
+}
+
+CAF_TEST(a fault in the changes of a commit leaves neither messages nor changes) {
+  auto epoch = claim();
+  auto a = message(1, alice.id);
+  call<commit_result>(store, commit_atom::value, room_commit{room_id, epoch, {a}});
+  fault_registry::instance().arm(fault_point::room_change,
+                                 fault_spec{fault_action::fail, {}, 1, 1.0});
+  message_change react{change_kind::react, a.id, bob.id, "+1", now_ms()};
+  auto b = message(2, bob.id);
+  auto err =
+    call_error<commit_result>(store, commit_atom::value, room_commit{room_id, epoch, {b}, {react}});
+  CAF_CHECK_EQUAL(code_of(err), chat_errc::fault_injected);
+  CAF_CHECK_EQUAL(rooms_value("SELECT count(*) FROM room_messages"), 1);
+  CAF_CHECK_EQUAL(rooms_value("SELECT count(*) FROM message_reactions"), 0);
+  CAF_CHECK_EQUAL(rooms_value("SELECT max(version) FROM outbox"), 1);
+  CAF_CHECK_EQUAL(rooms_value("SELECT version FROM rooms WHERE id = " + q(room_id)), 1);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
