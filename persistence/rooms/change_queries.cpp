@@ -417,8 +417,7 @@ std::vector<chat_message> pending_applies(db_connection& db, std::chrono::millis
   return result;
 }
 
-std::vector<item_result<bool>> applied(db_connection& db,
-                                       const std::vector<applied_marks>& batch) {
+std::vector<item_result<bool>> applied(db_connection& db, const std::vector<applied_marks>& batch) {
   std::vector<item_result<bool>> results(batch.size());
   json rows = json::array();
   for (size_t k = 0; k < batch.size(); ++k) {

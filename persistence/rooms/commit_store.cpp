@@ -15,8 +15,7 @@ commit_store_state::commit_store_state()
 }
 
 std::optional<db_pool_job> commit_store_state::next_job() {
-  return next_job_round_robin(turn, settings.max_batch, singles, commits, claims, changes,
-                              applied);
+  return next_job_round_robin(turn, settings.max_batch, singles, commits, claims, changes, applied);
 }
 
 commit_store_actor::behavior_type

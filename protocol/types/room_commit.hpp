@@ -25,8 +25,7 @@ struct room_commit {
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_commit& x) {
-  return f(caf::meta::type_name("chat::room_commit"), x.room_id, x.epoch, x.messages,
-           x.changes);
+  return f(caf::meta::type_name("chat::room_commit"), x.room_id, x.epoch, x.messages, x.changes);
 }
 
 struct commit_result {
