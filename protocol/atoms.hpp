@@ -175,6 +175,32 @@ using peers_atom = caf::atom_constant<caf::atom("peers")>;
 /// Something a peer's fan-out forwarded (delivered to local sessions only).
 using forward_atom = caf::atom_constant<caf::atom("forward")>;
 
+// -- people -----------------------------------------------------------------------------------
+/// Read a user's profile as a viewer sees it.
+using profile_atom = caf::atom_constant<caf::atom("profile")>;
+/// Change the caller's own profile fields.
+using profile_set_atom = caf::atom_constant<caf::atom("profileset")>;
+/// Set the caller's status and status message.
+using status_set_atom = caf::atom_constant<caf::atom("setstatus")>;
+/// Find users by a prefix of their username or nickname.
+using user_search_atom = caf::atom_constant<caf::atom("usersearch")>;
+/// List a user's friends.
+using friends_atom = caf::atom_constant<caf::atom("friends")>;
+/// List a user's pending friend requests, both ways.
+using friend_requests_atom = caf::atom_constant<caf::atom("friendreqs")>;
+/// Ask another user to be friends.
+using befriend_atom = caf::atom_constant<caf::atom("befriend")>;
+/// Accept or reject a friend request addressed to the caller.
+using friend_answer_atom = caf::atom_constant<caf::atom("friendans")>;
+/// End a friendship, for both sides.
+using unfriend_atom = caf::atom_constant<caf::atom("unfriend")>;
+/// Recommend friends of friends (breadth-first over the friend graph).
+using recommend_atom = caf::atom_constant<caf::atom("recommend")>;
+/// Block or unblock a user.
+using block_atom = caf::atom_constant<caf::atom("block")>;
+/// List the users the caller blocked.
+using blocked_atom = caf::atom_constant<caf::atom("blocked")>;
+
 // -- background work --------------------------------------------------------------------------
 /// A periodic timer of the receiving actor fired.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;

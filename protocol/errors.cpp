@@ -60,6 +60,8 @@ const char* to_string(chat_errc x) {
     return "pin_limit";
   case chat_errc::reaction_limit:
     return "reaction_limit";
+  case chat_errc::blocked:
+    return "blocked";
   }
   return "unknown";
 }
@@ -118,6 +120,8 @@ const char* wire_code(chat_errc x) {
     return "PIN_LIMIT";
   case chat_errc::reaction_limit:
     return "REACTION_LIMIT";
+  case chat_errc::blocked:
+    return "BLOCKED";
   }
   return "INTERNAL";
 }

@@ -61,6 +61,8 @@ enum class chat_errc : uint8_t {
   pin_limit,
   /// A message has at most 20 distinct reactions.
   reaction_limit,
+  /// One of the two users blocked the other.
+  blocked,
 };
 
 const char* to_string(chat_errc x);

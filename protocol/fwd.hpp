@@ -24,6 +24,15 @@ struct search_query;
 struct user;
 struct user_credentials;
 
+// -- types/people.hpp -------------------------------------------------------------------------
+struct profile;
+struct profile_update;
+struct friend_request;
+struct friend_requests;
+struct friend_outcome;
+struct recommendation_query;
+struct recommendation;
+
 // -- types/room.hpp ---------------------------------------------------------------------------
 struct room_member;
 struct room_participant;

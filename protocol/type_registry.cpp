@@ -15,6 +15,7 @@
 #include "protocol/types/delivery.hpp"
 #include "protocol/types/message.hpp"
 #include "protocol/types/outbox.hpp"
+#include "protocol/types/people.hpp"
 #include "protocol/types/room.hpp"
 #include "protocol/types/room_commit.hpp"
 #include "protocol/types/saga.hpp"
@@ -48,6 +49,16 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<room_snapshot>("chat::room_snapshot");
   cfg.add_message_type<user>("chat::user");
   cfg.add_message_type<std::vector<user>>("std::vector<chat::user>");
+  cfg.add_message_type<profile>("chat::profile");
+  cfg.add_message_type<std::vector<profile>>("std::vector<chat::profile>");
+  cfg.add_message_type<profile_update>("chat::profile_update");
+  cfg.add_message_type<friend_request>("chat::friend_request");
+  cfg.add_message_type<std::vector<friend_request>>("std::vector<chat::friend_request>");
+  cfg.add_message_type<friend_requests>("chat::friend_requests");
+  cfg.add_message_type<friend_outcome>("chat::friend_outcome");
+  cfg.add_message_type<recommendation_query>("chat::recommendation_query");
+  cfg.add_message_type<recommendation>("chat::recommendation");
+  cfg.add_message_type<std::vector<recommendation>>("std::vector<chat::recommendation>");
   cfg.add_message_type<room_member>("chat::room_member");
   cfg.add_message_type<std::vector<room_member>>("std::vector<chat::room_member>");
   cfg.add_message_type<room_metadata>("chat::room_metadata");

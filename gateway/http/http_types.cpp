@@ -24,6 +24,7 @@ int http_status_of(chat_errc code) {
   case chat_errc::not_member:
   case chat_errc::forbidden:
   case chat_errc::faults_disabled:
+  case chat_errc::blocked:
     return 403;
   case chat_errc::not_found:
   case chat_errc::unknown_destination:

@@ -49,6 +49,17 @@ std::optional<int64_t> authenticate(const ctx_ptr& ctx, const http_request& req,
   return claims->user_id;
 }
 
+std::optional<std::pair<int64_t, json>> caller_and_body(const ctx_ptr& ctx, const http_request& req,
+                                                        const http_responder& respond) {
+  auto caller = authenticate(ctx, req, respond);
+  if (!caller)
+    return std::nullopt;
+  auto body = json_body(req, respond);
+  if (!body)
+    return std::nullopt;
+  return std::pair{*caller, std::move(*body)};
+}
+
 std::optional<json> json_body(const http_request& req, const http_responder& respond) {
   auto body = parse_object(req.body);
   if (!body)

@@ -53,12 +53,32 @@ void ask(self_ptr self, const ctx_ptr& ctx, const http_responder& respond, const
     .then(std::move(on_ok), [respond](caf::error& err) { respond(error_response(err)); });
 }
 
+/// A JSON array of the items' `to_json`.
+template <class T> json json_array_of(const std::vector<T>& items) {
+  json answer = json::array();
+  for (auto& x : items)
+    answer.push_back(to_json(x));
+  return answer;
+}
+
+/// Runs `ask` from a one-shot actor of the node.
+template <class Handle, class OnOk, class... Ts>
+void ask_once(const ctx_ptr& ctx, const http_responder& respond, const Handle& target, OnOk on_ok,
+              Ts... xs) {
+  in_actor(*ctx->sys, [=](self_ptr self) { ask(self, ctx, respond, target, on_ok, xs...); });
+}
+
 /// The caller's id from "Authorization: Bearer <access token>"; answers 401 itself.
 std::optional<int64_t> authenticate(const ctx_ptr& ctx, const http_request& req,
                                     const http_responder& respond);
 
 /// The body as a JSON object; answers 400 itself.
 std::optional<json> json_body(const http_request& req, const http_responder& respond);
+
+/// The caller and the body of an authenticated request with a JSON object body; answers 401
+/// or 400 itself.
+std::optional<std::pair<int64_t, json>> caller_and_body(const ctx_ptr& ctx, const http_request& req,
+                                                        const http_responder& respond);
 
 /// A positive id of the path; answers 400 itself.
 std::optional<int64_t> path_id(const route_params& params, const char* name,

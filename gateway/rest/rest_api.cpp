@@ -10,6 +10,8 @@ http_handler make_rest_api(std::shared_ptr<gateway_context> ctx, admin_context a
   rest::add_ops_routes(*routes, ctx);
   rest::add_auth_routes(*routes, ctx);
   rest::add_user_routes(*routes, ctx);
+  rest::add_people_routes(*routes, ctx);
+  rest::add_friend_routes(*routes, ctx);
   rest::add_room_routes(*routes, ctx);
   rest::add_participant_routes(*routes, ctx);
   rest::add_message_routes(*routes, ctx);

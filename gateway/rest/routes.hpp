@@ -17,6 +17,12 @@ void add_auth_routes(router& routes, const std::shared_ptr<gateway_context>& ctx
 /// /api/v1/users/..., /api/v1/notifications.
 void add_user_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
 
+/// PUT /users/me, /users/status; GET /users/{userId}, /users/search; blocks.
+void add_people_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
+/// /api/v1/users/friends/..., /users/recommendations.
+void add_friend_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
 /// /api/v1/chatrooms/...
 void add_room_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
 

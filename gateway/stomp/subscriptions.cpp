@@ -20,9 +20,10 @@
 namespace chat {
 
 bool is_user_queue(std::string_view destination) {
-  static constexpr std::array<std::string_view, 6> queues{
+  static constexpr std::array<std::string_view, 7> queues{
     "/user/queue/room-updates",  "/user/queue/errors", "/user/queue/sync",
-    "/user/queue/notifications", "/user/queue/thread", "/user/queue/rooms"};
+    "/user/queue/notifications", "/user/queue/thread", "/user/queue/rooms",
+    "/user/queue/friends"};
   return std::find(queues.begin(), queues.end(), destination) != queues.end();
 }
 

@@ -10,6 +10,7 @@
 #include "persistence/db/sql_util.hpp"
 #include "persistence/db/store_error.hpp"
 #include "persistence/rooms/room_rows.hpp"
+#include "persistence/users/people_queries.hpp"
 
 namespace chat::membership_queries {
 
@@ -73,6 +74,8 @@ room_view create_room(db_connection& db, const std::string& title, const std::st
     throw store_error(chat_errc::invalid_input, "a DIRECT room has exactly two participants");
   pqxx::work txn{db.get()};
   check_users_exist(txn, members);
+  if (type == "DIRECT" && people_queries::blocked_between(txn, members[0], members[1]))
+    throw store_error(chat_errc::blocked, "one of you blocked the other");
   auto id = txn
               .exec_params1("INSERT INTO rooms (title, type, created_by) VALUES ($1, $2, $3) "
                             "RETURNING id",

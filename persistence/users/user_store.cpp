@@ -2,6 +2,7 @@
 
 #include "persistence/db/sql_util.hpp"
 #include "persistence/db/store_error.hpp"
+#include "persistence/users/people_queries.hpp"
 #include "persistence/users/user_queries.hpp"
 
 namespace chat {
@@ -34,6 +35,81 @@ user_store(user_store_actor::stateful_pointer<user_store_state> self, store_sett
       return queue_single(
         self->state, [id](db_connection& db) { return user_queries::get(db, id); },
         self->make_response_promise<user>());
+    },
+    [=](profile_atom, int64_t viewer, int64_t id) {
+      return queue_single(
+        self->state,
+        [viewer, id](db_connection& db) { return people_queries::get_profile(db, viewer, id); },
+        self->make_response_promise<profile>());
+    },
+    [=](profile_set_atom, int64_t id, profile_update update) {
+      return queue_single(
+        self->state,
+        [id, update](db_connection& db) { return people_queries::update_profile(db, id, update); },
+        self->make_response_promise<profile>());
+    },
+    [=](status_set_atom, int64_t id, std::string status, std::string message) {
+      return queue_single(
+        self->state,
+        [id, status, message](db_connection& db) {
+          return people_queries::set_status(db, id, status, message);
+        },
+        self->make_response_promise<profile>());
+    },
+    [=](user_search_atom, int64_t viewer, std::string prefix, int32_t limit) {
+      return queue_single(
+        self->state,
+        [viewer, prefix, limit](db_connection& db) {
+          return people_queries::search(db, viewer, prefix, limit);
+        },
+        self->make_response_promise<std::vector<user>>());
+    },
+    [=](friends_atom, int64_t id) {
+      return queue_single(
+        self->state, [id](db_connection& db) { return people_queries::friends(db, id); },
+        self->make_response_promise<std::vector<profile>>());
+    },
+    [=](friend_requests_atom, int64_t id) {
+      return queue_single(
+        self->state, [id](db_connection& db) { return people_queries::requests(db, id); },
+        self->make_response_promise<friend_requests>());
+    },
+    [=](befriend_atom, int64_t from, int64_t to) {
+      return queue_single(
+        self->state, [from, to](db_connection& db) { return people_queries::ask(db, from, to); },
+        self->make_response_promise<friend_outcome>());
+    },
+    [=](friend_answer_atom, int64_t id, int64_t request, bool accept) {
+      return queue_single(
+        self->state,
+        [id, request, accept](db_connection& db) {
+          return people_queries::answer(db, id, request, accept);
+        },
+        self->make_response_promise<friend_outcome>());
+    },
+    [=](unfriend_atom, int64_t id, int64_t other) {
+      return queue_single(
+        self->state,
+        [id, other](db_connection& db) { return people_queries::unfriend(db, id, other); },
+        self->make_response_promise<bool>());
+    },
+    [=](recommend_atom, recommendation_query query) {
+      return queue_single(
+        self->state, [query](db_connection& db) { return people_queries::recommend(db, query); },
+        self->make_response_promise<std::vector<recommendation>>());
+    },
+    [=](block_atom, int64_t id, int64_t target, bool blocked) {
+      return queue_single(
+        self->state,
+        [id, target, blocked](db_connection& db) {
+          return people_queries::block(db, id, target, blocked);
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](blocked_atom, int64_t id) {
+      return queue_single(
+        self->state, [id](db_connection& db) { return people_queries::blocked(db, id); },
+        self->make_response_promise<std::vector<user>>());
     },
     [=](ping_atom) {
       return queue_single(

@@ -12,6 +12,7 @@
 #include "persistence/db/pool.hpp"
 #include "persistence/messages/message_store.hpp"
 #include "protocol/interfaces/stores.hpp"
+#include "protocol/types/people.hpp"
 #include "protocol/types/user.hpp"
 
 namespace chat {

@@ -122,6 +122,30 @@ using user_store_actor = caf::typed_actor<
   caf::replies_to<login_atom, std::string>::with<user_credentials>,
   // Reads a user (not_found).
   caf::replies_to<user_atom, int64_t>::with<user>,
+  // A profile as the viewer sees it (viewer, user); not_found also when the user blocked them.
+  caf::replies_to<profile_atom, int64_t, int64_t>::with<profile>,
+  // Changes the user's own profile fields; the profile after.
+  caf::replies_to<profile_set_atom, int64_t, profile_update>::with<profile>,
+  // Sets (user, status, status message); the profile after.
+  caf::replies_to<status_set_atom, int64_t, std::string, std::string>::with<profile>,
+  // Users by a prefix of username or nickname (viewer, prefix, limit), by username.
+  caf::replies_to<user_search_atom, int64_t, std::string, int32_t>::with<std::vector<user>>,
+  // A user's friends.
+  caf::replies_to<friends_atom, int64_t>::with<std::vector<profile>>,
+  // A user's pending friend requests, incoming and outgoing.
+  caf::replies_to<friend_requests_atom, int64_t>::with<friend_requests>,
+  // (from, to): a new request, or a friendship when `to` had asked already.
+  caf::replies_to<befriend_atom, int64_t, int64_t>::with<friend_outcome>,
+  // (addressee, request, accept): what answering did.
+  caf::replies_to<friend_answer_atom, int64_t, int64_t, bool>::with<friend_outcome>,
+  // (user, friend): true once the friendship is gone both ways (not_found: there was none).
+  caf::replies_to<unfriend_atom, int64_t, int64_t>::with<bool>,
+  // Friend recommendations, breadth-first.
+  caf::replies_to<recommend_atom, recommendation_query>::with<std::vector<recommendation>>,
+  // (user, target, block): true once blocked (or unblocked).
+  caf::replies_to<block_atom, int64_t, int64_t, bool>::with<bool>,
+  // The users a user blocked, newest first.
+  caf::replies_to<blocked_atom, int64_t>::with<std::vector<user>>,
   // True when the database answers.
   caf::replies_to<ping_atom>::with<bool>>;
 
