@@ -57,7 +57,9 @@ using commit_store_actor = caf::typed_actor<
   // Takes ownership of a room for a node by incrementing its owner epoch.
   caf::replies_to<claim_atom, int64_t, std::string>::with<room_claim>,
   // Saga step 2 for a batch of one room's messages: metadata + outbox in one transaction
-  // (commits of several rooms that arrive together share that transaction).
+  // (commits of several rooms that arrive together share that transaction); the room's
+  // waiting message changes, when the request carries them, are decided in it after the
+  // messages.
   caf::replies_to<commit_atom, room_commit>::with<commit_result>,
   // Decides a message under the room's row lock: keeps its commit (if any, and abort is
   // false) or aborts it (tombstone; removes the commit and recomputes the room).
