@@ -295,9 +295,18 @@ fake_commit_store(fake_commit_store_actor::stateful_pointer<fake_state> self,
       });
     },
     [=](commit_atom, room_commit& request) -> caf::result<commit_result> {
-      backend->calls.push_back("commit:" + seqs_of(request.messages));
+      auto call = "commit:" + seqs_of(request.messages);
+      if (!request.changes.empty())
+        call += "+change:" + std::to_string(request.changes.size());
+      backend->calls.push_back(call);
       return answer<commit_result>(self, backend->next("commit"), [backend, request] {
-        return do_commit(*backend, request.messages);
+        auto result = do_commit(*backend, request.messages);
+        // Riding changes are decided after the messages, in the same "transaction".
+        if (!request.changes.empty()) {
+          result.changes = do_change(*backend, request.changes);
+          result.room = result.changes.room;
+        }
+        return result;
       });
     },
     [=](resolve_atom, int64_t, std::string& id, bool abort) -> caf::result<resolution> {
