@@ -89,6 +89,10 @@ void run_commit(room_ptr self) {
               result.rejected.end())
             (*promises)[i].deliver(
               make_error(chat_errc::tombstoned, "message " + id + " was aborted"));
+          else if (std::find(result.blocked.begin(), result.blocked.end(), id) !=
+                   result.blocked.end())
+            (*promises)[i].deliver(
+              make_error(chat_errc::blocked, "one of you blocked the other in this DIRECT room"));
           else if (bad != result.invalid.end())
             (*promises)[i].deliver(make_error(
               chat_errc::invalid_input,

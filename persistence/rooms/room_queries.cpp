@@ -236,6 +236,20 @@ std::map<std::string, std::string> check_references(pqxx::transaction_base& txn,
   return invalid;
 }
 
+/// The DIRECT rooms of the batch whose two members blocked one another: nothing is sent there.
+std::set<int64_t> blocked_direct_rooms(pqxx::transaction_base& txn,
+                                       const std::vector<int64_t>& room_ids) {
+  std::set<int64_t> blocked;
+  for (const auto& row : txn.exec_params(
+         "SELECT r.id FROM rooms r WHERE r.id = ANY($1::bigint[]) AND r.type = 'DIRECT' AND "
+         "EXISTS (SELECT 1 FROM room_members a JOIN room_members b ON b.room_id = a.room_id "
+         "AND b.user_id <> a.user_id JOIN user_blocks k ON k.blocker_id = a.user_id AND "
+         "k.blocked_id = b.user_id WHERE a.room_id = r.id)",
+         int_array(room_ids)))
+    blocked.insert(row[0].as<int64_t>());
+  return blocked;
+}
+
 } // namespace
 
 std::vector<item_result<commit_result>> commit(db_connection& db,
@@ -271,6 +285,14 @@ std::vector<item_result<commit_result>> commit(db_connection& db,
   // 3. A thread reply's parent and a reply's target must be messages of the same room (a
   //    parent is no reply itself).
   auto invalid = check_references(txn, batch);
+  std::set<std::string> blocked;
+  if (auto rooms = blocked_direct_rooms(txn, room_ids); !rooms.empty())
+    for (auto& request : batch)
+      if (rooms.count(request.room_id) > 0)
+        for (auto& msg : request.messages) {
+          invalid[msg.id] = "one of the two members of this DIRECT room blocked the other";
+          blocked.insert(msg.id);
+        }
   // 4. Everything else in one statement.
   commit_rows rows;
   std::vector<size_t> written;
@@ -290,6 +312,9 @@ std::vector<item_result<commit_result>> commit(db_connection& db,
       continue;
     }
     gather(request, version, rejected, invalid, rows, results[i].value);
+    for (auto& msg : request.messages)
+      if (blocked.count(msg.id) > 0)
+        results[i].value.blocked.push_back(msg.id);
     written.push_back(i);
   }
   std::map<int64_t, room_metadata> updated;

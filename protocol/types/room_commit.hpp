@@ -35,6 +35,9 @@ struct commit_result {
   /// room), and why: not committed.
   std::vector<std::string> invalid;
   std::vector<std::string> invalid_reasons;
+  /// Of the invalid ones, those refused because the room is a DIRECT room whose two members
+  /// blocked one another (BLOCKED rather than bad input).
+  std::vector<std::string> blocked;
   /// Version of each committed message's MessageSent event, in the order of the request
   /// (0 for rejected messages).
   std::vector<int64_t> versions;
@@ -46,7 +49,7 @@ struct commit_result {
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, commit_result& x) {
   return f(caf::meta::type_name("chat::commit_result"), x.rejected, x.invalid, x.invalid_reasons,
-           x.versions, x.room, x.changes);
+           x.blocked, x.versions, x.room, x.changes);
 }
 
 } // namespace chat

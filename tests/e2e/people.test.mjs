@@ -191,7 +191,19 @@ describe('people', () => {
     const gina = await newUser(node, 'gina');
     const hank = await newUser(node, 'hank');
     await befriend(gina, hank);
+    const dm = await rest(node, 'POST', '/api/v1/chatrooms', { title: 'dm', type: 'DIRECT', participantIds: [hank.id] }, gina.token);
+    assert.equal(dm.status, 201);
+    const sendTo = (user, tempId) => rest(node, 'POST', '/api/v1/messages', { roomId: dm.body.id, content: 'hi ' + tempId, tempId }, user.token);
+    assert.equal((await sendTo(hank, 'before')).status, 201);
     assert.equal((await rest(node, 'POST', '/api/v1/users/block', { targetUserId: hank.id }, gina.token)).status, 204);
+    // Their DIRECT room takes nothing more, from either side, and stores nothing.
+    for (const [user, tempId] of [[hank, 'after1'], [gina, 'after2']]) {
+      const refused = await sendTo(user, tempId);
+      assert.equal(refused.status, 403, JSON.stringify(refused.body));
+      assert.equal(refused.body.code, 'BLOCKED');
+    }
+    const history = await rest(node, 'GET', `/api/v1/messages/${dm.body.id}`, undefined, gina.token);
+    assert.deepEqual(history.body.messages.map(m => m.tempId), ['before']);
     assert.equal((await rest(node, 'POST', '/api/v1/users/block', { targetUserId: hank.id }, gina.token)).status, 204);
     assert.deepEqual((await rest(node, 'GET', '/api/v1/users/blocked', undefined, gina.token)).body.map(u => u.id), [hank.id]);
     // The friendship ended for both.
@@ -219,5 +231,6 @@ describe('people', () => {
     assert.deepEqual((await rest(node, 'GET', '/api/v1/users/blocked', undefined, gina.token)).body, []);
     assert.equal((await rest(node, 'POST', '/api/v1/users/friends/requests', { userId: gina.id }, hank.token)).status, 201);
     assert.equal((await rest(node, 'POST', '/api/v1/chatrooms', { title: 'dm', type: 'DIRECT', participantIds: [gina.id] }, hank.token)).status, 201);
+    assert.equal((await sendTo(hank, 'unblocked')).status, 201);
   });
 });
