@@ -57,6 +57,12 @@ void pump(room_ptr self);
 /// The owner epoch moved on: another owner exists. Fails what waits and stops.
 void fenced(room_ptr self, const caf::error& err);
 
+/// What the requesters of a failed commit store request hear: a timeout leaves the outcome
+/// open (`in_doubt`), anything else is the error itself.
+inline caf::error store_failure_reply(const caf::error& err, const char* in_doubt) {
+  return err == caf::sec::request_timeout ? make_error(chat_errc::store_in_doubt, in_doubt) : err;
+}
+
 /// A commit store request of the room failed: its requesters hear why (a timeout leaves the
 /// outcome open: `in_doubt`), then the room stops if it was fenced, or goes on.
 template <class Promise>
@@ -64,8 +70,7 @@ void store_request_failed(room_ptr self, std::vector<Promise>& promises, const c
                           const char* in_doubt) {
   self->state.store_busy = false;
   auto is_fenced = code_of(err) == chat_errc::fenced;
-  auto reply =
-    err == caf::sec::request_timeout ? make_error(chat_errc::store_in_doubt, in_doubt) : err;
+  auto reply = store_failure_reply(err, in_doubt);
   for (auto& promise : promises)
     promise.deliver(reply);
   if (is_fenced)

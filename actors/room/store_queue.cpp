@@ -103,9 +103,7 @@ void run_commit(room_ptr self) {
         pump(self);
       },
       [self, promises, change_promises](caf::error& err) {
-        auto reply = err == caf::sec::request_timeout
-                       ? make_error(chat_errc::store_in_doubt, "message change timed out")
-                       : err;
+        auto reply = store_failure_reply(err, "message change timed out");
         for (auto& promise : *change_promises)
           promise.deliver(reply);
         store_request_failed(self, *promises, err, "room commit timed out");

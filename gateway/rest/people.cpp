@@ -22,7 +22,8 @@ size_t characters(std::string_view text) {
   return count;
 }
 
-/// A string field of at most `max` characters when present: nullopt (and a 400) otherwise.
+/// Reads an optional string field of `min`..`max` characters into `out` (`present` says
+/// whether it was sent); false after answering 400.
 bool read_text(const json& body, const char* name, size_t min, size_t max, bool& present,
                std::string& out, const http_responder& respond) {
   present = body.contains(name) && !body[name].is_null();
