@@ -36,8 +36,17 @@ void close_session(room_ptr self, int64_t user, const caf::actor_addr& session) 
 void session_presence(room_ptr self, int64_t user, bool open, const caf::actor_addr& session) {
   auto& st = self->state;
   st.touched = true;
-  if (!st.active || !session)
+  if (!session)
     return;
+  if (!st.active) {
+    // A session that announces itself while the room activates counts once the members are
+    // known (the first announcement of a new room's members comes exactly then).
+    st.deferred.push_back([self, user, open, session](const caf::error& err) {
+      if (!err)
+        session_presence(self, user, open, session);
+    });
+    return;
+  }
   if (!open) {
     close_session(self, user, session);
     return;

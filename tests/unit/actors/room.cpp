@@ -398,4 +398,20 @@ CAF_TEST(presence is per user : the last session that closes makes the user abse
   CAF_CHECK_EQUAL(presence(), (std::vector<std::string>{"in", "out"}));
 }
 
+CAF_TEST(a session that announces itself while the room activates counts once it is active) {
+  sched.run(); // the fakes are up
+  auto hdl = sys.spawn(room, int64_t{7}, settings, room_deps{messages, commits, {}});
+  started.push_back(caf::actor_cast<caf::actor>(hdl));
+  sched.run_once(); // the room starts: it claims the room, nothing read yet
+  auto session = sys.spawn([=](caf::event_based_actor* me) -> caf::behavior {
+    me->send(hdl, presence_atom::value, int64_t{43}, true);
+    return {[](int64_t) {}};
+  });
+  sched.run();
+  CAF_CHECK_EQUAL(ask<std::vector<int64_t>>(hdl, online_atom::value), (std::vector<int64_t>{43}));
+  caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
+  sched.run();
+  CAF_CHECK_EQUAL(ask<std::vector<int64_t>>(hdl, online_atom::value), (std::vector<int64_t>{}));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
