@@ -23,7 +23,7 @@
 #include "persistence/db/connection.hpp"
 #include "persistence/db/migrations.hpp"
 #include "persistence/kafka/embedded_kafka.hpp"
-#include "persistence/membership/membership_queries.hpp"
+#include "persistence/membership/room_admin_queries.hpp"
 #include "persistence/messages/message_queries.hpp"
 #include "persistence/users/user_queries.hpp"
 #include "protocol/clock.hpp"
@@ -307,8 +307,10 @@ int main(int argc, char** argv) {
   std::vector<int64_t> room_ids;
   for (size_t i = 0; i < cfg.rooms; ++i)
     room_ids.push_back(
-      membership_queries::create_room(rooms_db, "bench room", "GROUP", users.front(),
-                                      std::vector<int64_t>(users.begin() + 1, users.end()))
+      room_admin_queries::create_rooms(
+        rooms_db, users.front(),
+        {{"bench room", "GROUP", std::vector<int64_t>(users.begin() + 1, users.end())}})
+        .front()
         .room.id);
 
   std::unique_ptr<embedded_kafka> kafka;

@@ -83,6 +83,22 @@ using member_views_atom = caf::atom_constant<caf::atom("mviews")>;
 using add_members_atom = caf::atom_constant<caf::atom("addmembers")>;
 /// Remove a member from a room.
 using remove_member_atom = caf::atom_constant<caf::atom("rmmember")>;
+/// Change a room's title or description.
+using room_update_atom = caf::atom_constant<caf::atom("roomupdate")>;
+/// Leave a room, or delete it for everyone.
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+/// Change a member's role.
+using role_atom = caf::atom_constant<caf::atom("role")>;
+/// Set or clear a room's notice.
+using notice_atom = caf::atom_constant<caf::atom("notice")>;
+/// Create several rooms, all or nothing.
+using create_many_atom = caf::atom_constant<caf::atom("createmany")>;
+/// Mark or unmark a room as a user's favorite.
+using favorite_atom = caf::atom_constant<caf::atom("favorite")>;
+/// A user's favorite rooms.
+using favorites_atom = caf::atom_constant<caf::atom("favorites")>;
+/// A user's rooms whose title or participant names contain a text.
+using room_search_atom = caf::atom_constant<caf::atom("roomsearch")>;
 /// Add or remove a bookmark of a user.
 using bookmark_atom = caf::atom_constant<caf::atom("bookmark")>;
 /// A user's bookmarks.

@@ -44,6 +44,11 @@ struct commit_result;
 struct resolution;
 struct read_position;
 
+// -- types/room_admin.hpp ---------------------------------------------------------------------
+struct room_patch;
+struct room_spec;
+struct room_admin_result;
+
 // -- types/change.hpp -------------------------------------------------------------------------
 enum class change_kind : uint8_t;
 struct message_change;

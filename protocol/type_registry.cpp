@@ -17,6 +17,7 @@
 #include "protocol/types/outbox.hpp"
 #include "protocol/types/people.hpp"
 #include "protocol/types/room.hpp"
+#include "protocol/types/room_admin.hpp"
 #include "protocol/types/room_commit.hpp"
 #include "protocol/types/saga.hpp"
 #include "protocol/types/streamer.hpp"
@@ -64,6 +65,10 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<room_metadata>("chat::room_metadata");
   cfg.add_message_type<room_view>("chat::room_view");
   cfg.add_message_type<std::vector<room_view>>("std::vector<chat::room_view>");
+  cfg.add_message_type<room_patch>("chat::room_patch");
+  cfg.add_message_type<room_spec>("chat::room_spec");
+  cfg.add_message_type<std::vector<room_spec>>("std::vector<chat::room_spec>");
+  cfg.add_message_type<room_admin_result>("chat::room_admin_result");
   cfg.add_message_type<room_claim>("chat::room_claim");
   cfg.add_message_type<room_commit>("chat::room_commit");
   cfg.add_message_type<commit_result>("chat::commit_result");

@@ -4,6 +4,7 @@
 #include "protocol/codec/room_json.hpp"
 #include "protocol/types/delivery.hpp"
 #include "protocol/types/room.hpp"
+#include "protocol/types/room_admin.hpp"
 
 namespace chat::rest {
 
@@ -60,6 +61,25 @@ std::optional<std::pair<int64_t, json>> caller_and_body(const ctx_ptr& ctx, cons
   return std::pair{*caller, std::move(*body)};
 }
 
+std::optional<room_request> room_request_of(const ctx_ptr& ctx, const http_request& req,
+                                            const route_params& params,
+                                            const http_responder& respond, bool with_body) {
+  auto caller = authenticate(ctx, req, respond);
+  if (!caller)
+    return std::nullopt;
+  auto room_id = path_id(params, "roomId", respond);
+  if (!room_id)
+    return std::nullopt;
+  room_request result{*caller, *room_id, {}};
+  if (with_body) {
+    auto body = json_body(req, respond);
+    if (!body)
+      return std::nullopt;
+    result.body = std::move(*body);
+  }
+  return result;
+}
+
 std::optional<json> json_body(const http_request& req, const http_responder& respond) {
   auto body = parse_object(req.body);
   if (!body)
@@ -90,40 +110,31 @@ std::optional<int64_t> query_number(const http_request& req, const char* name, i
   return value;
 }
 
-void push_room_change(self_ptr self, const ctx_ptr& ctx, int64_t room_id, std::string reason,
-                      std::vector<int64_t> gone, std::function<void()> then) {
-  auto fanout = ctx->fanout;
-  auto deliver = [self, fanout, room_id, reason, gone](const std::vector<room_view>& views) {
-    for (auto& view : views)
-      self->send(fanout, user_delivery{{view.viewer},
-                                       "/user/queue/room-updates",
-                                       room_change_json(room_id, &view, reason)});
-    if (!gone.empty())
-      self->send(fanout, user_delivery{gone, "/user/queue/room-updates",
-                                       room_change_json(room_id, nullptr, reason)});
-  };
-  self->request(ctx->membership, ctx->settings.request_timeout, member_views_atom::value, room_id)
-    .then(
-      [deliver, then](std::vector<room_view>& views) {
-        deliver(views);
-        then();
-      },
-      [deliver, then](caf::error&) {
-        deliver({});
-        then();
-      });
+size_t characters(std::string_view text) {
+  size_t count = 0;
+  for (unsigned char c : text)
+    if ((c & 0xC0) != 0x80)
+      ++count;
+  return count;
 }
 
-void reload_members(self_ptr self, const ctx_ptr& ctx, int64_t room_id,
-                    std::function<void()> then) {
-  auto timeout = ctx->settings.request_timeout;
-  self->request(ctx->directory, timeout, lookup_atom::value, room_id)
-    .then(
-      [self, timeout, then](room_actor& room) {
-        self->request(room, timeout, reload_atom::value)
-          .then([then](bool) { then(); }, [then](caf::error&) { then(); });
-      },
-      [then](caf::error&) { then(); });
+bool read_text(const json& body, const char* name, size_t min, size_t max, bool& present,
+               std::string& out, const http_responder& respond) {
+  present = body.contains(name) && !body[name].is_null();
+  if (!present)
+    return true;
+  if (!body[name].is_string()) {
+    bad_request(respond, std::string{name} + ": a string");
+    return false;
+  }
+  out = body[name].get<std::string>();
+  auto n = characters(out);
+  if (n < min || n > max) {
+    bad_request(respond, std::string{name} + ": " + std::to_string(min) + " to " +
+                           std::to_string(max) + " characters");
+    return false;
+  }
+  return true;
 }
 
 } // namespace chat::rest

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <caf/error.hpp>
@@ -18,6 +19,7 @@
 #include "gateway/http/http_types.hpp"
 #include "gateway/http/router.hpp"
 #include "gateway/json_fields.hpp"
+#include "gateway/room_changes.hpp"
 #include "protocol/codec/json.hpp"
 #include "protocol/errors.hpp"
 
@@ -80,6 +82,14 @@ std::optional<json> json_body(const http_request& req, const http_responder& res
 std::optional<std::pair<int64_t, json>> caller_and_body(const ctx_ptr& ctx, const http_request& req,
                                                         const http_responder& respond);
 
+/// Code points of valid UTF-8 text (the body parser rejected invalid UTF-8 already).
+size_t characters(std::string_view text);
+
+/// Reads an optional string field of `min`..`max` characters into `out` (`present` says
+/// whether it was sent); false after answering 400.
+bool read_text(const json& body, const char* name, size_t min, size_t max, bool& present,
+               std::string& out, const http_responder& respond);
+
 /// A positive id of the path; answers 400 itself.
 std::optional<int64_t> path_id(const route_params& params, const char* name,
                                const http_responder& respond);
@@ -88,22 +98,32 @@ std::optional<int64_t> path_id(const route_params& params, const char* name,
 std::optional<int64_t> query_number(const http_request& req, const char* name, int64_t fallback,
                                     int64_t low, int64_t high);
 
+/// An authenticated request about the room of the {roomId} path parameter.
+struct room_request {
+  int64_t caller = 0;
+  int64_t room_id = 0;
+  /// The JSON object body, when asked for.
+  json body;
+};
+
+/// The caller, the room and (with `with_body`) the body; answers 401 or 400 itself.
+std::optional<room_request> room_request_of(const ctx_ptr& ctx, const http_request& req,
+                                            const route_params& params,
+                                            const http_responder& respond, bool with_body);
+
 /// Runs `then(self, caller, room_id, view)` when the caller is a member of the room of the
 /// {roomId} path parameter (401, 400, 404 or 403 otherwise).
 template <class Then>
 void as_member(ctx_ptr ctx, const http_request& req, const route_params& params,
                http_responder respond, Then then) {
-  auto caller = authenticate(ctx, req, respond);
-  if (!caller)
+  auto request = room_request_of(ctx, req, params, respond, false);
+  if (!request)
     return;
-  auto room_id = path_id(params, "roomId", respond);
-  if (!room_id)
-    return;
-  in_actor(*ctx->sys, [=](self_ptr self) {
+  in_actor(*ctx->sys, [=, caller = request->caller, room_id = request->room_id](self_ptr self) {
     ask(
       self, ctx, respond, ctx->membership,
-      [=](room_view& view) mutable { then(self, *caller, *room_id, view); }, view_atom::value,
-      *room_id, *caller);
+      [=](room_view& view) mutable { then(self, caller, room_id, view); }, view_atom::value,
+      room_id, caller);
   });
 }
 
@@ -113,15 +133,5 @@ void tell_room(self_ptr self, const ctx_ptr& ctx, int64_t room_id, Ts... xs) {
   self->request(ctx->directory, ctx->settings.request_timeout, lookup_atom::value, room_id)
     .then([self, xs...](room_actor& room) { self->send(room, xs...); }, [](caf::error&) {});
 }
-
-/// Tells every member of a room (on every node) how the room looks to them now, on
-/// /user/queue/room-updates with `reason`, and the users in `gone` that they lost it (room
-/// null); then runs `then` (also when the room cannot be read: the change itself stands).
-void push_room_change(self_ptr self, const ctx_ptr& ctx, int64_t room_id, std::string reason,
-                      std::vector<int64_t> gone, std::function<void()> then);
-
-/// Has the room (wherever it runs) reload its members, then runs `then` (also when the room
-/// cannot be reached: it reads them anyway when it activates).
-void reload_members(self_ptr self, const ctx_ptr& ctx, int64_t room_id, std::function<void()> then);
 
 } // namespace chat::rest

@@ -13,36 +13,6 @@ namespace chat::rest {
 
 namespace {
 
-/// Code points of valid UTF-8 text (the body parser rejected invalid UTF-8 already).
-size_t characters(std::string_view text) {
-  size_t count = 0;
-  for (unsigned char c : text)
-    if ((c & 0xC0) != 0x80)
-      ++count;
-  return count;
-}
-
-/// Reads an optional string field of `min`..`max` characters into `out` (`present` says
-/// whether it was sent); false after answering 400.
-bool read_text(const json& body, const char* name, size_t min, size_t max, bool& present,
-               std::string& out, const http_responder& respond) {
-  present = body.contains(name) && !body[name].is_null();
-  if (!present)
-    return true;
-  if (!body[name].is_string()) {
-    bad_request(respond, std::string{name} + ": a string");
-    return false;
-  }
-  out = body[name].get<std::string>();
-  auto n = characters(out);
-  if (n < min || n > max) {
-    bad_request(respond, std::string{name} + ": " + std::to_string(min) + " to " +
-                           std::to_string(max) + " characters");
-    return false;
-  }
-  return true;
-}
-
 bool is_web_url(std::string_view url) {
   return url.empty() || url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }

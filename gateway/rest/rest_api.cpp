@@ -14,6 +14,7 @@ http_handler make_rest_api(std::shared_ptr<gateway_context> ctx, admin_context a
   rest::add_friend_routes(*routes, ctx);
   rest::add_room_routes(*routes, ctx);
   rest::add_participant_routes(*routes, ctx);
+  rest::add_room_admin_routes(*routes, ctx);
   rest::add_message_routes(*routes, ctx);
   rest::add_thread_routes(*routes, ctx);
   rest::add_reaction_and_pin_routes(*routes, ctx);

@@ -1,9 +1,11 @@
 #include "gateway/rest/routes.hpp"
 
+#include "gateway/rest/change_room.hpp"
 #include "gateway/rest/common.hpp"
 
 #include "protocol/codec/room_json.hpp"
 #include "protocol/types/room.hpp"
+#include "protocol/types/room_admin.hpp"
 
 namespace chat::rest {
 
@@ -67,54 +69,35 @@ void get_room(ctx_ptr ctx, http_request req, route_params params, http_responder
 }
 
 void add_participants(ctx_ptr ctx, http_request req, route_params params, http_responder respond) {
-  auto body = json_body(req, respond);
-  if (!body)
+  auto request = room_request_of(ctx, req, params, respond, true);
+  if (!request)
     return;
-  auto users = id_list(*body, "userIds", 1000);
+  auto room_id = request->room_id;
+  auto users = id_list(request->body, "userIds", 1000);
   if (!users || users->empty()) {
     bad_request(respond, "userIds: a non-empty array of user ids");
     return;
   }
-  as_member(ctx, req, params, respond,
-            [ctx, respond, users](self_ptr self, int64_t caller, int64_t room_id, room_view&) {
-              ask(
-                self, ctx, respond, ctx->membership,
-                [=](bool) {
-                  // The new members can send as soon as they have the answer.
-                  reload_members(self, ctx, room_id, [=] {
-                    push_room_change(self, ctx, room_id, "MEMBERS_ADDED", {}, [=] {
-                      ask(
-                        self, ctx, respond, ctx->membership,
-                        [respond](room_view& view) { respond(json_answer(200, to_json(view))); },
-                        view_atom::value, room_id, caller);
-                    });
-                  });
-                },
-                add_members_atom::value, room_id, *users);
-            });
+  // The new members can send as soon as they have the answer.
+  change_room(
+    ctx, respond, room_id,
+    [](const room_admin_result& result) { return json_answer(200, to_json(result.view)); },
+    add_members_atom::value, room_id, request->caller, *users);
 }
 
 void remove_participant(ctx_ptr ctx, http_request req, route_params params,
                         http_responder respond) {
+  auto request = room_request_of(ctx, req, params, respond, false);
+  if (!request)
+    return;
+  auto room_id = request->room_id;
+  auto caller = request->caller;
   auto user_id = path_id(params, "userId", respond);
   if (!user_id)
     return;
-  as_member(ctx, req, params, respond,
-            [ctx, respond, user_id](self_ptr self, int64_t, int64_t room_id, room_view&) {
-              ask(
-                self, ctx, respond, ctx->membership,
-                [=](bool removed) {
-                  if (!removed) {
-                    respond(chat::error_response(chat_errc::not_found, "no such participant"));
-                    return;
-                  }
-                  reload_members(self, ctx, room_id, [=] {
-                    push_room_change(self, ctx, room_id, "MEMBER_REMOVED", {*user_id},
-                                     [respond] { respond(no_content()); });
-                  });
-                },
-                remove_member_atom::value, room_id, *user_id);
-            });
+  change_room(
+    ctx, respond, room_id, [](const room_admin_result&) { return no_content(); },
+    remove_member_atom::value, room_id, caller, *user_id);
 }
 
 } // namespace

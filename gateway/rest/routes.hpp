@@ -29,6 +29,9 @@ void add_room_routes(router& routes, const std::shared_ptr<gateway_context>& ctx
 /// GET /chatrooms/{roomId}/participants.
 void add_participant_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
 
+/// Room management: update, leave and delete, search, multiple creation, notice, favorites.
+void add_room_admin_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
 /// /api/v1/messages/...: history, detail, send, edit, delete, mark-read.
 void add_message_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
 

@@ -13,7 +13,7 @@ namespace chat {
 namespace {
 
 /// Every SEND destination: a new one is one line here and its handler in its family's file.
-constexpr std::array<destination, 12> table{{
+constexpr std::array<destination, 14> table{{
   {"/app/chat", send_chat},
   {"/app/edit", edit_message},
   {"/app/delete", delete_message},
@@ -24,6 +24,8 @@ constexpr std::array<destination, 12> table{{
   {"/app/thread/detail", thread_detail},
   {"/app/read", read_up_to},
   {"/app/read-all", read_all},
+  {"/app/rooms", list_rooms},
+  {"/app/group-chat", create_group},
   {"/app/sync", sync_history},
   {"/app/typing", typing},
 }};

@@ -50,6 +50,12 @@ void thread_detail(session_ptr self, const nlohmann::json& body);
 void read_up_to(session_ptr self, const nlohmann::json& body);
 void read_all(session_ptr self, const nlohmann::json& body);
 
+// -- destinations/rooms.cpp -------------------------------------------------------------------
+/// /app/rooms {}: the caller's rooms on /user/queue/rooms. /app/group-chat {title,
+/// participantIds}: a new GROUP room, pushed to its members on /user/queue/room-updates.
+void list_rooms(session_ptr self, const nlohmann::json& body);
+void create_group(session_ptr self, const nlohmann::json& body);
+
 // -- destinations/sync.cpp --------------------------------------------------------------------
 /// /app/sync {roomId, afterSeq, limit?}: a page of history on /user/queue/sync.
 void sync_history(session_ptr self, const nlohmann::json& body);

@@ -30,11 +30,12 @@ std::vector<user> participants_of(pqxx::transaction_base& txn, int64_t room_id) 
 room_view view_in(pqxx::transaction_base& txn, int64_t room_id, int64_t user_id) {
   auto rows = txn.exec_params(std::string{"SELECT "} + room_columns + ", " + member_view_columns +
                                 " FROM rooms r LEFT JOIN room_members m "
-                                "ON m.room_id = r.id AND m.user_id = $2 WHERE r.id = $1",
+                                "ON m.room_id = r.id AND m.user_id = $2 WHERE r.id = $1 "
+                                "AND r.deleted_at IS NULL",
                               room_id, user_id);
   if (rows.empty())
     throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
-  if (rows[0][11].is_null())
+  if (rows[0][room_column_count].is_null())
     throw store_error(chat_errc::not_member, "user " + std::to_string(user_id) +
                                                " is not a member of room " +
                                                std::to_string(room_id));
@@ -45,68 +46,7 @@ room_view view_in(pqxx::transaction_base& txn, int64_t room_id, int64_t user_id)
   return result;
 }
 
-void check_users_exist(pqxx::transaction_base& txn, const std::vector<int64_t>& users) {
-  std::set<int64_t> wanted(users.begin(), users.end());
-  auto rows = txn.exec_params("SELECT count(*) FROM users WHERE id = ANY($1::bigint[])",
-                              int_array({wanted.begin(), wanted.end()}));
-  if (rows[0][0].as<size_t>() != wanted.size())
-    throw store_error(chat_errc::not_found, "unknown user among participants");
-}
-
-void insert_members(pqxx::transaction_base& txn, int64_t room_id,
-                    const std::vector<int64_t>& users) {
-  txn.exec_params("INSERT INTO room_members (room_id, user_id) "
-                  "SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING",
-                  room_id, int_array(users));
-}
-
 } // namespace
-
-room_view create_room(db_connection& db, const std::string& title, const std::string& type,
-                      int64_t creator, const std::vector<int64_t>& participants) {
-  if (type != "GROUP" && type != "DIRECT")
-    throw store_error(chat_errc::invalid_input, "type must be GROUP or DIRECT");
-  std::vector<int64_t> members{creator};
-  for (auto id : participants)
-    if (std::find(members.begin(), members.end(), id) == members.end())
-      members.push_back(id);
-  if (type == "DIRECT" && members.size() != 2)
-    throw store_error(chat_errc::invalid_input, "a DIRECT room has exactly two participants");
-  pqxx::work txn{db.get()};
-  check_users_exist(txn, members);
-  if (type == "DIRECT" && people_queries::blocked_between(txn, members[0], members[1]))
-    throw store_error(chat_errc::blocked, "one of you blocked the other");
-  auto id = txn
-              .exec_params1("INSERT INTO rooms (title, type, created_by) VALUES ($1, $2, $3) "
-                            "RETURNING id",
-                            title, type, creator)[0]
-              .as<int64_t>();
-  insert_members(txn, id, members);
-  // The creator owns the room.
-  txn.exec_params("UPDATE room_members SET role = 'OWNER' WHERE room_id = $1 AND user_id = $2", id,
-                  creator);
-  auto result = view_in(txn, id, creator);
-  txn.commit();
-  return result;
-}
-
-void add_members(db_connection& db, int64_t room_id, const std::vector<int64_t>& users) {
-  pqxx::work txn{db.get()};
-  if (txn.exec_params("SELECT 1 FROM rooms WHERE id = $1", room_id).empty())
-    throw store_error(chat_errc::not_found, "room " + std::to_string(room_id) + " does not exist");
-  check_users_exist(txn, users);
-  insert_members(txn, room_id, users);
-  txn.commit();
-}
-
-bool remove_member(db_connection& db, int64_t room_id, int64_t user_id) {
-  pqxx::work txn{db.get()};
-  auto rows = txn.exec_params("DELETE FROM room_members WHERE room_id = $1 AND user_id = $2 "
-                              "RETURNING user_id",
-                              room_id, user_id);
-  txn.commit();
-  return !rows.empty();
-}
 
 bool is_member(db_connection& db, int64_t room_id, int64_t user_id) {
   pqxx::read_transaction txn{db.get()};
@@ -121,8 +61,16 @@ room_view view(db_connection& db, int64_t room_id, int64_t user_id) {
   return view_in(txn, room_id, user_id);
 }
 
+room_view view(pqxx::transaction_base& txn, int64_t room_id, int64_t user_id) {
+  return view_in(txn, room_id, user_id);
+}
+
 std::vector<room_participant> participants(db_connection& db, int64_t room_id) {
   pqxx::read_transaction txn{db.get()};
+  return participants(txn, room_id);
+}
+
+std::vector<room_participant> participants(pqxx::transaction_base& txn, int64_t room_id) {
   std::vector<room_participant> result;
   for (const auto& row : txn.exec_params(
          "SELECT u.id, u.username, u.nickname, m.role, m.read_seq, "
@@ -150,23 +98,28 @@ std::vector<room_view> member_views(db_connection& db, int64_t room_id) {
   for (const auto& row : rows) {
     room_view entry;
     read_member_view(row, entry);
-    entry.viewer = row[15].as<int64_t>();
+    entry.viewer = row[member_view_width].as<int64_t>();
     entry.participants = participants;
     result.push_back(std::move(entry));
   }
   return result;
 }
 
-std::vector<room_view> rooms_of(db_connection& db, int64_t user_id) {
+namespace {
+
+/// The user's rooms that pass `condition` (SQL over `rooms r`, `room_members m`; $2 is `text`,
+/// $3 the limit), most recent activity first, with their participants.
+std::vector<room_view> rooms_where(db_connection& db, int64_t user_id, const std::string& condition,
+                                   const std::string& text, int32_t limit) {
   pqxx::read_transaction txn{db.get()};
   std::vector<room_view> result;
   std::map<int64_t, size_t> index;
   for (const auto& row :
        txn.exec_params(std::string{"SELECT "} + room_columns + ", " + member_view_columns +
                          " FROM room_members m JOIN rooms r "
-                         "ON r.id = m.room_id WHERE m.user_id = $1 "
-                         "ORDER BY r.last_activity_at DESC, r.id DESC",
-                       user_id)) {
+                         "ON r.id = m.room_id WHERE m.user_id = $1 AND (" +
+                         condition + ") ORDER BY r.last_activity_at DESC, r.id DESC LIMIT $3",
+                       user_id, text, limit)) {
     room_view entry;
     read_member_view(row, entry);
     entry.viewer = user_id;
@@ -187,6 +140,40 @@ std::vector<room_view> rooms_of(db_connection& db, int64_t user_id) {
     result[index[row[0].as<int64_t>()]].participants.push_back(
       user{row[1].as<int64_t>(), row[2].as<std::string>(), row[3].as<std::string>()});
   return result;
+}
+
+/// A text for LIKE that matches itself only (no wildcards of its own).
+std::string like_escaped(const std::string& text) {
+  std::string result;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\')
+      result += '\\';
+    result += c;
+  }
+  return result;
+}
+
+} // namespace
+
+std::vector<room_view> rooms_of(db_connection& db, int64_t user_id) {
+  // Both unused parameters stay typed so that the statement has one form.
+  return rooms_where(db, user_id, "$2::text IS NOT NULL", "", 1000000);
+}
+
+std::vector<room_view> favorites(db_connection& db, int64_t user_id) {
+  return rooms_where(db, user_id,
+                     "$2::text IS NOT NULL AND EXISTS (SELECT 1 FROM room_favorites f "
+                     "WHERE f.user_id = m.user_id AND f.room_id = r.id)",
+                     "", 1000000);
+}
+
+std::vector<room_view> search(db_connection& db, int64_t user_id, const std::string& text,
+                              int32_t limit) {
+  return rooms_where(db, user_id,
+                     "r.title ILIKE $2 OR EXISTS (SELECT 1 FROM room_members o JOIN users u ON "
+                     "u.id = o.user_id WHERE o.room_id = r.id AND (u.username ILIKE $2 OR "
+                     "u.nickname ILIKE $2))",
+                     "%" + like_escaped(text) + "%", limit);
 }
 
 room_view mark_read(db_connection& db, int64_t room_id, int64_t user_id, int64_t seq) {

@@ -3,10 +3,24 @@
 #include "persistence/bookmarks/bookmark_queries.hpp"
 #include "persistence/db/sql_util.hpp"
 #include "persistence/membership/membership_queries.hpp"
+#include "persistence/membership/room_admin_queries.hpp"
 #include "protocol/types/change.hpp"
 #include "protocol/types/room.hpp"
+#include "protocol/types/room_admin.hpp"
 
 namespace chat {
+
+namespace {
+
+using self_ptr = membership_store_actor::stateful_pointer<membership_store_state>;
+
+/// Queues a change of a room.
+template <class Job> caf::typed_response_promise<room_admin_result> admin(self_ptr self, Job job) {
+  return queue_single(self->state, std::move(job),
+                      self->make_response_promise<room_admin_result>());
+}
+
+} // namespace
 
 membership_store_actor::behavior_type
 membership_store(membership_store_actor::stateful_pointer<membership_store_state> self,
@@ -19,7 +33,8 @@ membership_store(membership_store_actor::stateful_pointer<membership_store_state
       return queue_single(
         self->state,
         [title, type, creator, participants](db_connection& db) {
-          return membership_queries::create_room(db, title, type, creator, participants);
+          return room_admin_queries::create_rooms(db, creator, {{title, type, participants}})
+            .front();
         },
         self->make_response_promise<room_view>());
     },
@@ -40,22 +55,62 @@ membership_store(membership_store_actor::stateful_pointer<membership_store_state
         [room](db_connection& db) { return membership_queries::member_views(db, room); },
         self->make_response_promise<std::vector<room_view>>());
     },
-    [=](add_members_atom, int64_t room, std::vector<int64_t> users) {
+    [=](create_many_atom, int64_t creator, std::vector<room_spec> specs) {
       return queue_single(
         self->state,
-        [room, users](db_connection& db) {
-          membership_queries::add_members(db, room, users);
-          return true;
+        [creator, specs](db_connection& db) {
+          return room_admin_queries::create_rooms(db, creator, specs);
         },
-        self->make_response_promise<bool>());
+        self->make_response_promise<std::vector<room_view>>());
     },
-    [=](remove_member_atom, int64_t room, int64_t user) {
+    [=](add_members_atom, int64_t room, int64_t caller, std::vector<int64_t> users) {
+      return admin(self, [=](db_connection& db) {
+        return room_admin_queries::add_members(db, room, caller, users);
+      });
+    },
+    [=](remove_member_atom, int64_t room, int64_t caller, int64_t user) {
+      return admin(self, [=](db_connection& db) {
+        return room_admin_queries::remove_member(db, room, caller, user);
+      });
+    },
+    [=](room_update_atom, int64_t room, int64_t caller, room_patch patch) {
+      return admin(self, [=](db_connection& db) {
+        return room_admin_queries::update(db, room, caller, patch);
+      });
+    },
+    [=](leave_atom, int64_t room, int64_t caller, bool for_everyone) {
+      return admin(self, [=](db_connection& db) {
+        return room_admin_queries::leave(db, room, caller, for_everyone);
+      });
+    },
+    [=](role_atom, int64_t room, int64_t caller, int64_t user, std::string role) {
+      return admin(self, [=](db_connection& db) {
+        return room_admin_queries::set_role(db, room, caller, user, role);
+      });
+    },
+    [=](notice_atom, int64_t room, int64_t caller, std::string content) {
+      return admin(self, [=](db_connection& db) {
+        return room_admin_queries::set_notice(db, room, caller, content);
+      });
+    },
+    [=](favorite_atom, int64_t user, int64_t room, bool favorite) {
       return queue_single(
         self->state,
-        [room, user](db_connection& db) {
-          return membership_queries::remove_member(db, room, user);
+        [=](db_connection& db) {
+          return room_admin_queries::set_favorite(db, user, room, favorite);
         },
-        self->make_response_promise<bool>());
+        self->make_response_promise<room_view>());
+    },
+    [=](favorites_atom, int64_t user) {
+      return queue_single(
+        self->state, [user](db_connection& db) { return membership_queries::favorites(db, user); },
+        self->make_response_promise<std::vector<room_view>>());
+    },
+    [=](room_search_atom, int64_t user, std::string text, int32_t limit) {
+      return queue_single(
+        self->state,
+        [=](db_connection& db) { return membership_queries::search(db, user, text, limit); },
+        self->make_response_promise<std::vector<room_view>>());
     },
     [=](participants_atom, int64_t room) {
       return queue_single(

@@ -11,6 +11,8 @@
 #include "persistence/db/pool.hpp"
 #include "persistence/db/store_settings.hpp"
 #include "protocol/interfaces/stores.hpp"
+// Spawning the store needs the complete types of its interface.
+#include "protocol/types/room_admin.hpp"
 
 namespace chat {
 

@@ -15,7 +15,7 @@ void add_event(nlohmann::json& rows, const char* type, int64_t room_id, int64_t 
     {"event_type", type},
     {"room_id", room_id},
     {"version", version},
-    {"message_id", message_id},
+    {"message_id", message_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(message_id)},
     {"payload", payload.empty() ? nlohmann::json(nullptr) : nlohmann::json(payload)},
     {"occurred_at", occurred_at},
   });

@@ -11,8 +11,9 @@
 
 namespace chat {
 
-/// One outbox row to insert. `payload` is the event's payload as JSON text, or empty for a
-/// MessageSent (its payload is the message of its room commit).
+/// One outbox row to insert (`message_id` empty for an event of the room itself). `payload` is the
+/// event's payload as JSON text, or empty for a MessageSent (its payload is the message of its room
+/// commit).
 void add_event(nlohmann::json& rows, const char* type, int64_t room_id, int64_t version,
                const std::string& message_id, int64_t occurred_at, const std::string& payload);
 

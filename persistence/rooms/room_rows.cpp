@@ -11,7 +11,9 @@ namespace chat {
 const char* const room_columns =
   "r.id, r.title, r.type, (extract(epoch from r.created_at) * 1000)::bigint, r.last_seq, "
   "r.message_count, r.version, (extract(epoch from r.last_activity_at) * 1000)::bigint, "
-  "coalesce(r.last_message::text, ''), coalesce(r.owner_node, ''), r.owner_epoch";
+  "coalesce(r.last_message::text, ''), coalesce(r.owner_node, ''), r.owner_epoch, "
+  "r.description, coalesce(r.notice_content, ''), coalesce(r.notice_by, 0), "
+  "coalesce((extract(epoch from r.notice_at) * 1000)::bigint, 0)";
 
 const char* const unread_column =
   "(SELECT count(*) FROM room_messages rm WHERE rm.room_id = r.id AND rm.seq > m.read_seq "
@@ -23,14 +25,17 @@ const std::string member_view_columns =
   "p.pinned_by, 'pinnedAt', to_char(p.pinned_at AT TIME ZONE 'UTC', "
   "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')) ORDER BY p.pinned_at DESC, p.message_id), '[]')::text "
   "FROM "
-  "room_pins p JOIN room_messages rm ON rm.message_id = p.message_id WHERE p.room_id = r.id)";
+  "room_pins p JOIN room_messages rm ON rm.message_id = p.message_id WHERE p.room_id = r.id), "
+  "EXISTS (SELECT 1 FROM room_favorites f WHERE f.user_id = m.user_id AND f.room_id = r.id)";
 
 void read_member_view(const pqxx::row& row, room_view& view) {
   view.room = read_room(row);
-  view.read_seq = row[11].as<int64_t>();
-  view.unread_count = row[12].as<int64_t>();
-  view.role = row[13].as<std::string>();
-  view.pins_json = row[14].as<std::string>();
+  constexpr int first = room_column_count;
+  view.read_seq = row[first].as<int64_t>();
+  view.unread_count = row[first + 1].as<int64_t>();
+  view.role = row[first + 2].as<std::string>();
+  view.pins_json = row[first + 3].as<std::string>();
+  view.favorite = row[first + 4].as<bool>();
 }
 
 room_metadata read_room(const pqxx::row& row) {
@@ -52,6 +57,10 @@ room_metadata read_room(const pqxx::row& row) {
   }
   result.owner_node = row[9].as<std::string>();
   result.owner_epoch = row[10].as<int64_t>();
+  result.description = row[11].as<std::string>();
+  result.notice_content = row[12].as<std::string>();
+  result.notice_by = row[13].as<int64_t>();
+  result.notice_at = row[14].as<int64_t>();
   return result;
 }
 

@@ -24,7 +24,11 @@ std::string dump(const json& x) {
 struct room_delta {
   int64_t messages = 0;
   int64_t mentions = 0;
+  /// Joined minus left.
+  int64_t members = 0;
   int64_t version = 0;
+  /// When a RoomDeleted of the batch occurred (0: none).
+  int64_t deleted_at = 0;
   /// The newest MessageSent of the batch.
   int64_t message_version = 0;
   std::string message_id;
@@ -130,8 +134,15 @@ batch_report apply(db_connection& db, const std::string& topic,
       // A deleted message is counted out like a retracted one (once, whichever comes first).
       if (retracted_ids.insert(e.message_id).second)
         retracted.push_back({{"message_id", e.message_id}, {"room_id", e.room_id}});
+    } else if (e.event_type == event_type::member_joined) {
+      ++delta.members;
+    } else if (e.event_type == event_type::member_left) {
+      --delta.members;
+    } else if (e.event_type == event_type::room_deleted) {
+      delta.deleted_at = std::max(delta.deleted_at, e.occurred_at);
     }
-    // Edits, reactions, pins and previews change no count: only the room's version moves.
+    // Edits, reactions, pins, previews and room details change no count: only the room's
+    // version moves.
   }
   // 2. Messages count once per message id; a retraction seen first keeps them from counting.
   add_counts(txn,
@@ -189,18 +200,23 @@ batch_report apply(db_connection& db, const std::string& topic,
       rows.push_back({{"room_id", room},
                       {"messages", d.messages},
                       {"mentions", d.mentions},
+                      {"members", d.members},
+                      {"deleted_at", d.deleted_at == 0 ? json(nullptr) : json(d.deleted_at)},
                       {"version", d.version},
                       {"message_version", d.message_version},
                       {"message_id", d.message_id.empty() ? json(nullptr) : json(d.message_id)},
                       {"activity", d.activity}});
     txn.exec_params(
-      "INSERT INTO room_metrics AS m (room_id, messages, mentions, last_version, "
-      "last_message_version, last_message_id, last_activity_at) "
-      "SELECT x.room_id, x.messages, x.mentions, x.version, x.message_version, x.message_id, "
-      "x.activity FROM json_to_recordset($1::json) AS x(room_id bigint, messages bigint, "
-      "mentions bigint, version bigint, message_version bigint, message_id uuid, activity "
-      "bigint) ON CONFLICT (room_id) DO UPDATE SET "
+      "INSERT INTO room_metrics AS m (room_id, messages, mentions, members, deleted_at, "
+      "last_version, last_message_version, last_message_id, last_activity_at) "
+      "SELECT x.room_id, x.messages, x.mentions, x.members, x.deleted_at, x.version, "
+      "x.message_version, x.message_id, x.activity FROM json_to_recordset($1::json) AS "
+      "x(room_id bigint, messages bigint, mentions bigint, members bigint, deleted_at bigint, "
+      "version bigint, message_version bigint, message_id uuid, activity bigint) "
+      "ON CONFLICT (room_id) DO UPDATE SET "
       "messages = m.messages + excluded.messages, mentions = m.mentions + excluded.mentions, "
+      "members = m.members + excluded.members, "
+      "deleted_at = coalesce(m.deleted_at, excluded.deleted_at), "
       "last_version = greatest(m.last_version, excluded.last_version), "
       "last_message_id = CASE WHEN excluded.last_message_version > m.last_message_version "
       "THEN excluded.last_message_id ELSE m.last_message_id END, "

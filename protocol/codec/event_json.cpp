@@ -129,6 +129,21 @@ std::optional<chat_event> decode_chat_event(std::string_view value, std::string&
                result.event_type == event_type::message_unpinned) {
       result.message_id = payload.at("messageId").get<std::string>();
       payload.at("userId").get<int64_t>();
+    } else if (result.event_type == event_type::member_joined ||
+               result.event_type == event_type::member_left) {
+      result.member_id = payload.at("userId").get<int64_t>();
+      if (payload.at("roomId").get<int64_t>() != result.room_id || result.member_id <= 0) {
+        error = "invalid roomId or userId";
+        return std::nullopt;
+      }
+      return result;
+    } else if (result.event_type == event_type::room_updated ||
+               result.event_type == event_type::room_deleted) {
+      if (payload.at("roomId").get<int64_t>() != result.room_id) {
+        error = "invalid roomId";
+        return std::nullopt;
+      }
+      return result;
     } else {
       error = "unknown event type '" + result.event_type + "'";
       return std::nullopt;

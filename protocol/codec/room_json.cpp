@@ -28,7 +28,18 @@ json to_json(const room_view& x) {
     {"unreadCount", x.unread_count},
     {"myRole", x.role.empty() ? json(nullptr) : json(x.role)},
     {"pinned", x.pins_json.empty() ? json::array() : json::parse(x.pins_json, nullptr, false)},
+    {"description", x.room.description},
+    {"notice", notice_json(x.room)},
+    {"favorite", x.favorite},
+    {"version", x.room.version},
   };
+}
+
+json notice_json(const room_metadata& x) {
+  if (x.notice_at == 0)
+    return nullptr;
+  return json{
+    {"content", x.notice_content}, {"updatedBy", x.notice_by}, {"updatedAt", iso8601(x.notice_at)}};
 }
 
 std::string room_change_json(int64_t room_id, const room_view* view, const std::string& reason) {

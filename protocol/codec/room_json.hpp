@@ -11,8 +11,11 @@
 namespace chat {
 
 /// The `room` object for one member: {id, title, type, participants, lastSeq, lastMessage,
-/// lastActivityAt, unreadCount}.
+/// lastActivityAt, unreadCount, myRole, pinned, description, notice, favorite, version}.
 nlohmann::json to_json(const room_view& x);
+
+/// A room's notice {content, updatedBy, updatedAt}, or null when it has none.
+nlohmann::json notice_json(const room_metadata& x);
 
 /// `/topic/typing/{roomId}`: {roomId, userId, isTyping}.
 std::string typing_json(int64_t room_id, int64_t user_id, bool typing);

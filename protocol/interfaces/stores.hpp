@@ -100,10 +100,27 @@ using membership_store_actor = caf::typed_actor<
   caf::replies_to<view_atom, int64_t, int64_t>::with<room_view>,
   // Reads a room as each of its members sees it (not_found).
   caf::replies_to<member_views_atom, int64_t>::with<std::vector<room_view>>,
-  // Adds members (room, users); true once added.
-  caf::replies_to<add_members_atom, int64_t, std::vector<int64_t>>::with<bool>,
-  // Removes a member (room, user); false if it was none.
-  caf::replies_to<remove_member_atom, int64_t, int64_t>::with<bool>,
+  // Creates rooms (creator, specs) in one transaction: all of them, or none and the error.
+  caf::replies_to<create_many_atom, int64_t, std::vector<room_spec>>::with<std::vector<room_view>>,
+  // The caller (room, caller, users) adds members (GROUP: OWNER or ADMIN); what it changed.
+  caf::replies_to<add_members_atom, int64_t, int64_t,
+                  std::vector<int64_t>>::with<room_admin_result>,
+  // The caller (room, caller, user) removes a member, or themselves; not_found if no member.
+  caf::replies_to<remove_member_atom, int64_t, int64_t, int64_t>::with<room_admin_result>,
+  // The caller (room, caller, patch) changes title or description (OWNER or ADMIN).
+  caf::replies_to<room_update_atom, int64_t, int64_t, room_patch>::with<room_admin_result>,
+  // The caller (room, caller, for everyone) leaves, or deletes the room for all (OWNER).
+  caf::replies_to<leave_atom, int64_t, int64_t, bool>::with<room_admin_result>,
+  // The OWNER (room, caller, user, role) makes a member ADMIN or MEMBER.
+  caf::replies_to<role_atom, int64_t, int64_t, int64_t, std::string>::with<room_admin_result>,
+  // The caller (room, caller, content) sets the notice, "" clears it (OWNER or ADMIN).
+  caf::replies_to<notice_atom, int64_t, int64_t, std::string>::with<room_admin_result>,
+  // Marks (true) or unmarks a member's (user, room) favorite; the room as the user sees it.
+  caf::replies_to<favorite_atom, int64_t, int64_t, bool>::with<room_view>,
+  // A user's favorite rooms, most recent activity first.
+  caf::replies_to<favorites_atom, int64_t>::with<std::vector<room_view>>,
+  // A user's rooms (user, text, limit) whose title or a participant's name contains the text.
+  caf::replies_to<room_search_atom, int64_t, std::string, int32_t>::with<std::vector<room_view>>,
   // Reads a room's participants with their roles and read positions.
   caf::replies_to<participants_atom, int64_t>::with<std::vector<room_participant>>,
   // Adds (true) or removes a bookmark (user, message, room); true when it changed.

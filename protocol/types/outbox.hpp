@@ -26,6 +26,13 @@ constexpr const char* message_pinned = "MessagePinned";
 constexpr const char* message_unpinned = "MessageUnpinned";
 /// A URL preview was added: payload the message as it now is.
 constexpr const char* message_preview = "MessagePreviewed";
+/// Changes of a room (no message): RoomUpdated {roomId, change, ...} (title, description,
+/// notice or a role), MemberJoined and MemberLeft {roomId, userId}, RoomDeleted {roomId,
+/// deletedBy} (after a MemberLeft for each member).
+constexpr const char* room_updated = "RoomUpdated";
+constexpr const char* member_joined = "MemberJoined";
+constexpr const char* member_left = "MemberLeft";
+constexpr const char* room_deleted = "RoomDeleted";
 } // namespace event_type
 
 struct outbox_event {

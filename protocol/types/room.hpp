@@ -55,12 +55,18 @@ struct room_metadata {
   chat_message last_message;
   std::string owner_node;
   int64_t owner_epoch = 0;
+  std::string description;
+  /// The notice: its content, who set it and when (notice_at 0: there is none).
+  std::string notice_content;
+  int64_t notice_by = 0;
+  int64_t notice_at = 0;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_metadata& x) {
   return f(caf::meta::type_name("chat::room_metadata"), x.id, x.title, x.type, x.created_at,
            x.last_seq, x.message_count, x.version, x.last_activity_at, x.has_last_message,
-           x.last_message, x.owner_node, x.owner_epoch);
+           x.last_message, x.owner_node, x.owner_epoch, x.description, x.notice_content,
+           x.notice_by, x.notice_at);
 }
 
 /// A room as a member sees it (the `room` object of the client contract).
@@ -78,11 +84,13 @@ struct room_view {
   /// The room's pins as the `pinned` field shows them (a JSON array of {message, pinnedBy,
   /// pinnedAt}, newest first), as the rooms store renders them.
   std::string pins_json;
+  /// Whether the member marked the room as a favorite.
+  bool favorite = false;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_view& x) {
   return f(caf::meta::type_name("chat::room_view"), x.room, x.participants, x.viewer, x.read_seq,
-           x.unread_count, x.role, x.pins_json);
+           x.unread_count, x.role, x.pins_json, x.favorite);
 }
 
 /// Reply to a claim: the room's state once this node owns it under a new epoch.

@@ -18,9 +18,12 @@ struct chat_event {
   int64_t version = 0;
   /// Milliseconds since the epoch.
   int64_t occurred_at = 0;
-  /// The message the event is about (every event type has one).
+  /// The message the event is about (empty for the room events: RoomUpdated, MemberJoined,
+  /// MemberLeft, RoomDeleted).
   std::string message_id;
   int64_t sender_id = 0;
+  /// MemberJoined, MemberLeft: the member.
+  int64_t member_id = 0;
   /// MessageMentioned: the mentioned users.
   std::vector<int64_t> mentioned_user_ids;
 };

@@ -32,9 +32,9 @@ describe('message changes', () => {
     mallory = await newUser(node, 'mallory');
     room = (await rest(node, 'POST', '/api/v1/chatrooms',
       { title: 'changes', type: 'GROUP', participantIds: [bob.id, carol.id] }, alice.token)).body;
-    // The contract's role change is issue 12's; the test makes carol ADMIN in the store.
-    sqlValue(node.dsn.rooms, `UPDATE room_members SET role = 'ADMIN' WHERE room_id = ${room.id} AND user_id = ${carol.id}`);
-    await rest(node, 'POST', `/api/v1/chatrooms/${room.id}/participants`, { userIds: [] }, alice.token);
+    const promoted = await rest(node, 'PUT', `/api/v1/chatrooms/${room.id}/participants/${carol.id}/role`,
+      { role: 'ADMIN' }, alice.token);
+    assert.equal(promoted.status, 200, JSON.stringify(promoted.body));
     aliceClient = await stompClient(node, alice.token);
     bobClient = await stompClient(node, bob.token);
     await aliceClient.subscribe(`/topic/message/updates/${room.id}`);
@@ -225,9 +225,11 @@ describe('message changes', () => {
     // the outbox still holds has none.
     assert.ok(!JSON.stringify(events.filter(e => e.eventType !== 'MessageSent' && e.eventType !== 'MessageMentioned')).includes('secret'));
     assert.equal(sqlValue(node.dsn.rooms, `SELECT count(*) FROM outbox WHERE payload LIKE '%secret%'`), '0');
-    // The updates topic carries every change the events carry.
-    await waitFor(() => aliceClient.inbox(`/topic/message/updates/${room.id}`).length >=
-      events.filter(e => e.eventType !== 'MessageSent' && e.eventType !== 'MessageMentioned').length, 'all updates');
+    // The updates topic carries every message change the events carry (membership and room
+    // events go to /user/queue/room-updates instead).
+    const messageChanges = events.filter(e => !['MessageSent', 'MessageMentioned'].includes(e.eventType) &&
+      (e.eventType.startsWith('Message') || e.eventType.startsWith('Reaction')));
+    await waitFor(() => aliceClient.inbox(`/topic/message/updates/${room.id}`).length >= messageChanges.length, 'all updates');
   });
 
   it('chatctl verify is clean', () => {

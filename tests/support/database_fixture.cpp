@@ -8,6 +8,7 @@
 
 #include "persistence/db/migrations.hpp"
 #include "persistence/membership/membership_queries.hpp"
+#include "persistence/membership/room_admin_queries.hpp"
 #include "persistence/users/user_queries.hpp"
 
 namespace chat::test {
@@ -66,7 +67,9 @@ user database_fixture::make_user(const std::string& name) {
 
 int64_t database_fixture::make_room(const std::vector<int64_t>& members) {
   std::vector<int64_t> others(members.begin() + 1, members.end());
-  return membership_queries::create_room(rooms_db, "test room", "GROUP", members.front(), others)
+  return room_admin_queries::create_rooms(rooms_db, members.front(),
+                                          {{"test room", "GROUP", others}})
+    .front()
     .room.id;
 }
 

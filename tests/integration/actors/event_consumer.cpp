@@ -242,6 +242,33 @@ CAF_TEST(a deleted message is counted out once; edits reactions and pins change 
   CAF_CHECK_EQUAL(value("SELECT count(*) FROM mention_notifications WHERE user_id = 9"), 0);
 }
 
+CAF_TEST(room events count members once each and mark a deleted room) {
+  auto member = [](const char* type, int64_t version, int64_t user) {
+    return event(type, 7, version, "", {{"roomId", 7}, {"userId", user}});
+  };
+  auto joined = member(event_type::member_joined, 2, 11);
+  produce({member(event_type::member_joined, 1, 10), joined,
+           member(event_type::member_joined, 3, 12),
+           event(event_type::room_updated, 7, 4, "", {{"roomId", 7}, {"change", "DETAILS"}}),
+           member(event_type::member_left, 5, 12)});
+  // A MemberJoined delivered twice counts once.
+  produce({joined});
+  auto stats = consumed(start(), 6);
+  CAF_CHECK_EQUAL(stats.dead, 0);
+  CAF_CHECK_EQUAL(stats.handled, 5);
+  CAF_CHECK_EQUAL(value("SELECT members FROM room_metrics WHERE room_id = 7"), 2);
+  CAF_CHECK_EQUAL(
+    value("SELECT count(*) FROM room_metrics WHERE room_id = 7 AND deleted_at IS NULL"), 1);
+  produce({member(event_type::member_left, 6, 10), member(event_type::member_left, 7, 11),
+           event(event_type::room_deleted, 7, 8, "", {{"roomId", 7}, {"deletedBy", 10}})});
+  stats = consumed(consumers.back(), 9);
+  CAF_CHECK_EQUAL(stats.dead, 0);
+  CAF_CHECK_EQUAL(value("SELECT members FROM room_metrics WHERE room_id = 7"), 0);
+  CAF_CHECK_EQUAL(value("SELECT last_version FROM room_metrics WHERE room_id = 7"), 8);
+  CAF_CHECK_EQUAL(
+    value("SELECT count(*) FROM room_metrics WHERE room_id = 7 AND deleted_at IS NOT NULL"), 1);
+}
+
 CAF_TEST(a poison event goes to the dead letters and the partition goes on) {
   outbox_event poison;
   poison.event_id = make_uuid();
