@@ -1,7 +1,9 @@
 #include "cluster/node.hpp"
 
 #include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/room/room_manager.hpp"
 #include "persistence/db/notification_listener.hpp"
@@ -13,6 +15,7 @@
 #include "persistence/streamer/streamer_queries.hpp"
 #include "persistence/users/user_store.hpp"
 #include "protocol/codec/event_json.hpp"
+#include "protocol/errors.hpp"
 #include "protocol/types/streamer.hpp"
 
 namespace chat {
@@ -27,6 +30,17 @@ node_actors start_node(caf::actor_system& sys, node_settings settings) {
   result.commits = sys.spawn(commit_store, settings.db.commits());
   result.membership = sys.spawn(membership_store, settings.db.membership());
   result.users = sys.spawn(user_store, settings.db.users());
+  {
+    // Sessions that a crash of this node left counted are stale: forgotten before any opens.
+    caf::scoped_actor self{sys};
+    self
+      ->request(result.users, std::chrono::seconds(30), clear_sessions_atom::value,
+                settings.node_id)
+      .receive([](bool) {},
+               [](caf::error& err) {
+                 spdlog::warn("presence: cannot clear this node's sessions: {}", describe(err));
+               });
+  }
   // The fan-out and the rooms refer to each other: the fan-out gets the directory afterwards.
   result.fanout = sys.spawn(fanout, settings.fanout);
   result.room_manager = sys.spawn(room_manager, settings.room, result.messages, result.commits,

@@ -216,6 +216,16 @@ using recommend_atom = caf::atom_constant<caf::atom("recommend")>;
 using block_atom = caf::atom_constant<caf::atom("block")>;
 /// List the users the caller blocked.
 using blocked_atom = caf::atom_constant<caf::atom("blocked")>;
+/// A session of a user opened or closed on a node (presence).
+using user_session_atom = caf::atom_constant<caf::atom("usersess")>;
+/// Forget the sessions a node left behind (it starts).
+using clear_sessions_atom = caf::atom_constant<caf::atom("clearsess")>;
+/// A member tells a room what they are doing (ACTIVE or IDLE).
+using activity_atom = caf::atom_constant<caf::atom("activity")>;
+/// Read the presence of a room's members, as events for a new subscriber.
+using presence_snapshot_atom = caf::atom_constant<caf::atom("presnap")>;
+/// A member's status changed (the room shows or hides them).
+using member_status_atom = caf::atom_constant<caf::atom("mstatus")>;
 
 // -- background work --------------------------------------------------------------------------
 /// A periodic timer of the receiving actor fired.

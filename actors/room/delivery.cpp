@@ -87,6 +87,7 @@ void set_members(room_ptr self, const std::vector<room_member>& members) {
     if (auto i = st.members.find(m.user_id);
         i != st.members.end() && i->second.read_seq >= m.read_seq)
       member = i->second;
+    member.status = m.status;
   }
   st.members = std::move(now);
 }

@@ -1,7 +1,8 @@
 // Presence and typing. A member is present while one of their sessions (on any node) is
 // open: every session of the user tells the room, which watches it, so a session whose node
 // died counts as closed once the cluster notices. Typing indicators end with a stop, or by
-// themselves when they get no news for room.typing-timeout.
+// themselves when they get no news for room.typing-timeout. A member whose status is OFFLINE
+// (invisible) is never shown present: not announced, not in a snapshot, not online.
 #include "actors/room/room_parts.hpp"
 
 #include "protocol/clock.hpp"
@@ -12,10 +13,22 @@ namespace chat::room_parts {
 
 namespace {
 
+bool invisible(const room_state& st, int64_t user) {
+  auto i = st.members.find(user);
+  return i == st.members.end() || i->second.status == "OFFLINE";
+}
+
+std::string event_of(const room_state& st, int64_t user, bool active) {
+  auto i = st.members.find(user);
+  static const std::string unknown = "OFFLINE";
+  return presence_json(st.id, user, active, i == st.members.end() ? unknown : i->second.status,
+                       i == st.members.end() ? std::string{} : i->second.activity, now_ms());
+}
+
 void announce(room_ptr self, int64_t user, bool active) {
   auto& st = self->state;
-  if (!st.subscribers.empty())
-    broadcast(self, room_topic::active, 0, presence_json(st.id, user, active, now_ms()));
+  if (!st.subscribers.empty() && !invisible(st, user))
+    broadcast(self, room_topic::active, 0, event_of(st, user, active));
 }
 
 void close_session(room_ptr self, int64_t user, const caf::actor_addr& session) {
@@ -29,6 +42,9 @@ void close_session(room_ptr self, int64_t user, const caf::actor_addr& session) 
     return; // another session of the user is still open
   st.sessions.erase(i);
   announce(self, user, false);
+  // What the member did ends with their last session.
+  if (auto m = st.members.find(user); m != st.members.end())
+    m->second.activity.clear();
 }
 
 } // namespace
@@ -61,6 +77,53 @@ void session_presence(room_ptr self, int64_t user, bool open, const caf::actor_a
   self->monitor(session);
   if (open_sessions.size() == 1)
     announce(self, user, true);
+}
+
+void status_changed(room_ptr self, int64_t user, const std::string& status) {
+  auto& st = self->state;
+  st.touched = true;
+  auto i = st.members.find(user);
+  if (!st.active || i == st.members.end() || i->second.status == status)
+    return;
+  bool was_shown = i->second.status != "OFFLINE";
+  i->second.status = status;
+  bool present = st.sessions.count(user) > 0;
+  if (st.subscribers.empty())
+    return;
+  if (status == "OFFLINE") {
+    // Going invisible looks like leaving to the others.
+    if (was_shown && present)
+      broadcast(self, room_topic::active, 0, event_of(st, user, false));
+    return;
+  }
+  broadcast(self, room_topic::active, 0, event_of(st, user, present));
+}
+
+void activity_changed(room_ptr self, int64_t user, const std::string& activity) {
+  auto& st = self->state;
+  st.touched = true;
+  auto i = st.members.find(user);
+  if (!st.active || i == st.members.end() || st.sessions.count(user) == 0 ||
+      i->second.activity == activity)
+    return;
+  i->second.activity = activity;
+  announce(self, user, true);
+}
+
+std::vector<int64_t> shown_online(const room_state& st) {
+  std::vector<int64_t> users;
+  for (auto& [user, sessions] : st.sessions)
+    if (!invisible(st, user))
+      users.push_back(user);
+  std::sort(users.begin(), users.end());
+  return users;
+}
+
+std::vector<std::string> presence_snapshot(const room_state& st) {
+  std::vector<std::string> events;
+  for (auto user : shown_online(st))
+    events.push_back(event_of(st, user, true));
+  return events;
 }
 
 bool session_down(room_ptr self, const caf::actor_addr& session) {

@@ -123,13 +123,17 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
       return when_active<bool>(self, [self, user] { return self->state.members.count(user) > 0; });
     },
     [=](online_atom) {
-      return when_active<std::vector<int64_t>>(self, [self] {
-        std::vector<int64_t> users;
-        for (auto& [user, sessions] : self->state.sessions)
-          users.push_back(user);
-        std::sort(users.begin(), users.end());
-        return users;
-      });
+      return when_active<std::vector<int64_t>>(self, [self] { return shown_online(self->state); });
+    },
+    [=](presence_snapshot_atom) {
+      return when_active<std::vector<std::string>>(
+        self, [self] { return presence_snapshot(self->state); });
+    },
+    [=](member_status_atom, int64_t user, const std::string& status) {
+      status_changed(self, user, status);
+    },
+    [=](activity_atom, int64_t user, const std::string& activity) {
+      activity_changed(self, user, activity);
     },
     [=](read_atom, int64_t user, int64_t seq, int64_t unread) {
       read_moved(self, user, seq, unread);

@@ -63,6 +63,10 @@ struct room_state {
     int64_t read_seq = 0;
     /// Committed messages after read_seq.
     int64_t unread = 0;
+    /// OFFLINE: invisible, never shown present.
+    std::string status = "ONLINE";
+    /// What the member last said they are doing in the room (ACTIVE, IDLE; empty: nothing).
+    std::string activity;
   };
   std::unordered_map<int64_t, member> members;
   /// The last delivered message, encoded (for room updates), or "null".

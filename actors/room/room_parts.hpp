@@ -130,6 +130,18 @@ template <class T, class F> caf::result<T> when_active(room_ptr self, F fn) {
 /// A session of a member opened or closed.
 void session_presence(room_ptr self, int64_t user, bool open, const caf::actor_addr& session);
 
+/// A member's status changed: OFFLINE hides them (shown leaving), another status is shown.
+void status_changed(room_ptr self, int64_t user, const std::string& status);
+
+/// A member with an open session said what they are doing in the room (ACTIVE, IDLE).
+void activity_changed(room_ptr self, int64_t user, const std::string& activity);
+
+/// The members shown online: a session open, not invisible (ascending).
+std::vector<int64_t> shown_online(const room_state& st);
+
+/// One `active: true` event per member shown online, for a new subscriber.
+std::vector<std::string> presence_snapshot(const room_state& st);
+
 /// A watched session went down (closed, or its node died). False if it was none.
 bool session_down(room_ptr self, const caf::actor_addr& session);
 

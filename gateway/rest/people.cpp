@@ -7,7 +7,9 @@
 #include "gateway/rest/common.hpp"
 #include "protocol/codec/people_json.hpp"
 #include "protocol/codec/user_json.hpp"
+#include "protocol/interfaces/room.hpp"
 #include "protocol/types/people.hpp"
+#include "protocol/types/room.hpp"
 
 namespace chat::rest {
 
@@ -66,9 +68,22 @@ void update_status(ctx_ptr ctx, http_request req, route_params, http_responder r
   std::string message;
   if (!read_text(body, "statusMessage", 0, 140, present, message, respond))
     return;
-  ask_once(
-    ctx, respond, ctx->users, [respond](profile& x) { answer_profile(respond, x); },
-    status_set_atom::value, caller, *status, message);
+  in_actor(*ctx->sys, [=, status = *status](self_ptr self) {
+    ask(
+      self, ctx, respond, ctx->users,
+      [=](profile& x) {
+        answer_profile(respond, x);
+        // The members of the user's rooms see the status on /topic/active/{roomId}.
+        self->request(ctx->membership, ctx->settings.request_timeout, rooms_of_atom::value, caller)
+          .then(
+            [=](std::vector<room_view>& rooms) {
+              for (auto& view : rooms)
+                tell_room(self, ctx, view.room.id, member_status_atom::value, caller, status);
+            },
+            [](caf::error&) {});
+      },
+      status_set_atom::value, caller, status, message);
+  });
 }
 
 /// GET /users/{userId}.

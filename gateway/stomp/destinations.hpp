@@ -63,5 +63,7 @@ void sync_history(session_ptr self, const nlohmann::json& body);
 // -- destinations/typing.cpp ------------------------------------------------------------------
 /// /app/typing {roomId, isTyping}.
 void typing(session_ptr self, const nlohmann::json& body);
+/// /app/active {roomId, activity: ACTIVE or IDLE}.
+void activity(session_ptr self, const nlohmann::json& body);
 
 } // namespace chat

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <caf/sec.hpp>
+#include <caf/send.hpp>
 #include <caf/system_messages.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -105,6 +106,8 @@ void handle_connect(session_ptr self, const stomp_frame& frame) {
                                                  {"user-name", std::to_string(st.user_id)}}));
   self->send(st.ctx->fanout, session_atom::value, st.user_id,
              caf::actor_cast<connection_actor>(self));
+  // Counted per node in the store (profiles show `online` cluster-wide); nobody waits for it.
+  caf::anon_send(st.ctx->users, user_session_atom::value, st.user_id, st.ctx->node_id, int32_t{1});
   announce_presence(self);
   receipt(self, frame);
 }

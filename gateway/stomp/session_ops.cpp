@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include <caf/sec.hpp>
+#include <caf/send.hpp>
 #include <nlohmann/json.hpp>
 
 #include "protocol/clock.hpp"
@@ -113,6 +114,7 @@ void end_session(session_ptr self) {
   st.connected = false;
   auto me = caf::actor_cast<connection_actor>(self);
   self->send(st.ctx->fanout, session_end_atom::value, st.user_id, me);
+  caf::anon_send(st.ctx->users, user_session_atom::value, st.user_id, st.ctx->node_id, int32_t{-1});
   for (auto& [id, sub] : st.subscriptions)
     if (uses_fanout(sub, sub.room_id, sub.topic))
       self->send(st.ctx->fanout, unsubscribe_atom::value, sub.room_id, sub.topic, me);

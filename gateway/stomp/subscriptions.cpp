@@ -200,9 +200,28 @@ void subscribe_room(session_ptr self, const std::string& sub_id, std::optional<i
       self
         ->request(st.ctx->fanout, timeout, subscribe_atom::value, room_id, room, topic, st.user_id,
                   caf::actor_cast<connection_actor>(self))
-        .then([self, sub_id, since,
-               frame](int64_t delivered) { subscribed(self, sub_id, since, delivered, *frame); },
-              refuse);
+        .then(
+          [self, sub_id, since, frame, room, topic, timeout](int64_t delivered) {
+            if (topic != room_topic::active) {
+              subscribed(self, sub_id, since, delivered, *frame);
+              return;
+            }
+            // A new subscriber of presence first learns who is online.
+            auto done = [self, sub_id, since, delivered, frame] {
+              subscribed(self, sub_id, since, delivered, *frame);
+            };
+            self->request(room, timeout, presence_snapshot_atom::value)
+              .then(
+                [self, sub_id, done](std::vector<std::string>& events) {
+                  if (auto i = self->state.subscriptions.find(sub_id);
+                      i != self->state.subscriptions.end())
+                    for (auto& event : events)
+                      emit(self, i->second, std::make_shared<const std::string>(std::move(event)));
+                  done();
+                },
+                [done](caf::error&) { done(); });
+          },
+          refuse);
     },
     refuse);
 }

@@ -144,12 +144,12 @@ std::vector<item_result<room_claim>> claim(db_connection& db,
   std::map<int64_t, std::vector<room_member>> members;
   for (const auto& row :
        txn.exec_params(std::string{"SELECT m.room_id, m.user_id, m.read_seq, "} + unread_column +
-                         " FROM room_members m JOIN rooms r ON r.id = m.room_id "
-                         "WHERE m.room_id = ANY($1::bigint[]) "
+                         ", u.status FROM room_members m JOIN rooms r ON r.id = m.room_id "
+                         "JOIN users u ON u.id = m.user_id WHERE m.room_id = ANY($1::bigint[]) "
                          "ORDER BY m.room_id, m.user_id",
                        int_array(ids)))
-    members[row[0].as<int64_t>()].push_back(
-      room_member{row[1].as<int64_t>(), row[2].as<int64_t>(), row[3].as<int64_t>()});
+    members[row[0].as<int64_t>()].push_back(room_member{
+      row[1].as<int64_t>(), row[2].as<int64_t>(), row[3].as<int64_t>(), row[4].as<std::string>()});
   txn.commit();
   for (size_t i = 0; i < batch.size(); ++i)
     if (!results[i].error)
@@ -479,10 +479,11 @@ std::vector<room_member> members(db_connection& db, int64_t room_id) {
   std::vector<room_member> result;
   for (const auto& row :
        txn.exec_params(std::string{"SELECT m.user_id, m.read_seq, "} + unread_column +
-                         " FROM room_members m JOIN rooms r ON r.id = m.room_id "
-                         "WHERE m.room_id = $1 ORDER BY m.user_id",
+                         ", u.status FROM room_members m JOIN rooms r ON r.id = m.room_id "
+                         "JOIN users u ON u.id = m.user_id WHERE m.room_id = $1 ORDER BY m.user_id",
                        room_id))
-    result.push_back(room_member{row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<int64_t>()});
+    result.push_back(room_member{row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<int64_t>(),
+                                 row[3].as<std::string>()});
   return result;
 }
 

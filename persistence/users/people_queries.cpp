@@ -9,6 +9,7 @@
 #include "persistence/db/connection.hpp"
 #include "persistence/db/sql_util.hpp"
 #include "persistence/db/store_error.hpp"
+#include "persistence/users/presence_queries.hpp"
 
 namespace chat::people_queries {
 
@@ -16,9 +17,10 @@ namespace {
 
 constexpr const char* user_columns = "u.id, u.username, u.nickname";
 
-constexpr const char* profile_columns =
-  "u.id, u.username, u.nickname, u.bio, u.avatar_url, u.status, u.status_message, "
-  "coalesce((extract(epoch from u.last_seen_at) * 1000)::bigint, 0)";
+const std::string profile_columns =
+  std::string{"u.id, u.username, u.nickname, u.bio, u.avatar_url, u.status, u.status_message, "
+              "coalesce((extract(epoch from u.last_seen_at) * 1000)::bigint, 0), "} +
+  presence_queries::online_expression;
 
 user read_user(const pqxx::row& row, int offset = 0) {
   return user{row[offset].as<int64_t>(), row[offset + 1].as<std::string>(),
@@ -33,6 +35,7 @@ profile read_profile(const pqxx::row& row) {
   result.status = row[5].as<std::string>();
   result.status_message = row[6].as<std::string>();
   result.last_seen_at = row[7].as<int64_t>();
+  result.online = row[8].as<bool>();
   return result;
 }
 

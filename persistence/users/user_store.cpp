@@ -3,6 +3,7 @@
 #include "persistence/db/sql_util.hpp"
 #include "persistence/db/store_error.hpp"
 #include "persistence/users/people_queries.hpp"
+#include "persistence/users/presence_queries.hpp"
 #include "persistence/users/user_queries.hpp"
 
 namespace chat {
@@ -103,6 +104,24 @@ user_store(user_store_actor::stateful_pointer<user_store_state> self, store_sett
         self->state,
         [id, target, blocked](db_connection& db) {
           return people_queries::block(db, id, target, blocked);
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](user_session_atom, int64_t user, std::string node, int32_t delta) {
+      return queue_single(
+        self->state,
+        [user, node, delta](db_connection& db) {
+          presence_queries::session_changed(db, user, node, delta);
+          return true;
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](clear_sessions_atom, std::string node) {
+      return queue_single(
+        self->state,
+        [node](db_connection& db) {
+          presence_queries::clear_node(db, node);
+          return true;
         },
         self->make_response_promise<bool>());
     },

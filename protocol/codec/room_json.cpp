@@ -56,12 +56,16 @@ std::string typing_json(int64_t room_id, int64_t user_id, bool typing) {
   return json{{"roomId", room_id}, {"userId", user_id}, {"isTyping", typing}}.dump();
 }
 
-std::string presence_json(int64_t room_id, int64_t user_id, bool active, int64_t last_seen) {
-  return json{{"roomId", room_id},
-              {"userId", user_id},
-              {"active", active},
-              {"lastSeenAt", iso8601(last_seen)}}
-    .dump();
+std::string presence_json(int64_t room_id, int64_t user_id, bool active, const std::string& status,
+                          const std::string& activity, int64_t last_seen) {
+  auto result = json{{"roomId", room_id},
+                     {"userId", user_id},
+                     {"active", active},
+                     {"status", status},
+                     {"lastSeenAt", iso8601(last_seen)}};
+  if (!activity.empty())
+    result["activity"] = activity;
+  return dump(result);
 }
 
 std::string room_update_json(const room_update& update, int64_t unread) {

@@ -21,7 +21,9 @@ nlohmann::json notice_json(const room_metadata& x);
 std::string typing_json(int64_t room_id, int64_t user_id, bool typing);
 
 /// `/topic/active/{roomId}`: {roomId, userId, active, lastSeenAt}.
-std::string presence_json(int64_t room_id, int64_t user_id, bool active, int64_t last_seen);
+/// {roomId, userId, active, status, lastSeenAt} and, when the member said it, `activity`.
+std::string presence_json(int64_t room_id, int64_t user_id, bool active, const std::string& status,
+                          const std::string& activity, int64_t last_seen);
 
 /// `/topic/read/{roomId}`: {roomId, userId, readSeq}.
 std::string read_receipt_json(int64_t room_id, int64_t user_id, int64_t read_seq);

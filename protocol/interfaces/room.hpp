@@ -40,8 +40,14 @@ using room_actor = caf::typed_actor<
   caf::replies_to<metadata_atom>::with<room_metadata>,
   // True when the user is a member.
   caf::replies_to<is_member_atom, int64_t>::with<bool>,
-  // The members with an open session on any node (user ids, ascending).
+  // The members shown online: a session open on any node, not invisible (ascending ids).
   caf::replies_to<online_atom>::with<std::vector<int64_t>>,
+  // One presence event (JSON) per member shown online, for a new subscriber of the topic.
+  caf::replies_to<presence_snapshot_atom>::with<std::vector<std::string>>,
+  // A member's status changed (user, status): shown, hidden or updated on the topic.
+  caf::reacts_to<member_status_atom, int64_t, std::string>,
+  // A member with an open session says what they do (user, ACTIVE or IDLE).
+  caf::reacts_to<activity_atom, int64_t, std::string>,
   // A member's read position moved (user, seq, unread count the store computed for it):
   // updates its unread count and room list.
   caf::reacts_to<read_atom, int64_t, int64_t, int64_t>,

@@ -18,10 +18,12 @@ struct room_member {
   int64_t read_seq = 0;
   /// Committed messages after read_seq (a FAILED message's seq, a gap, never counts).
   int64_t unread = 0;
+  /// The user's status (ONLINE, AWAY, BUSY; OFFLINE: invisible, never shown present).
+  std::string status = "ONLINE";
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_member& x) {
-  return f(caf::meta::type_name("chat::room_member"), x.user_id, x.read_seq, x.unread);
+  return f(caf::meta::type_name("chat::room_member"), x.user_id, x.read_seq, x.unread, x.status);
 }
 
 /// A participant of a room as `GET /chatrooms/{roomId}/participants` shows it.

@@ -1,5 +1,6 @@
 // /app/typing: typing starts are throttled per user and room (gateway.typing-interval); stops
 // always reach the room, which also ends an indicator that gets no news (room.typing-timeout).
+// /app/active: what the member does in the room (ACTIVE, IDLE), shown on /topic/active.
 #include "gateway/stomp/destinations.hpp"
 
 #include <nlohmann/json.hpp>
@@ -34,6 +35,21 @@ void typing(session_ptr self, const nlohmann::json& body) {
     self, *room_id,
     [self, typing](room_actor& room) {
       self->send(room, typing_atom::value, self->state.user_id, typing);
+    },
+    [](const caf::error&) {});
+}
+
+void activity(session_ptr self, const nlohmann::json& body) {
+  auto room_id = id_field(body, "roomId");
+  auto activity = string_field(body, "activity");
+  if (!room_id || !activity || (*activity != "ACTIVE" && *activity != "IDLE")) {
+    app_error(self, chat_errc::invalid_input, "active needs {roomId, activity: ACTIVE or IDLE}");
+    return;
+  }
+  with_room(
+    self, *room_id,
+    [self, activity = *activity](room_actor& room) {
+      self->send(room, activity_atom::value, self->state.user_id, activity);
     },
     [](const caf::error&) {});
 }

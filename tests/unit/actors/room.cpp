@@ -414,4 +414,40 @@ CAF_TEST(a session that announces itself while the room activates counts once it
   CAF_CHECK_EQUAL(ask<std::vector<int64_t>>(hdl, online_atom::value), (std::vector<int64_t>{}));
 }
 
+CAF_TEST(an invisible member is never shown present and a visible status is) {
+  auto hdl = spawn_room();
+  subscribe(hdl);
+  auto presence = [&] {
+    std::vector<std::string> result;
+    for (auto& event : backend.broadcasts)
+      if (event.topic == room_topic::active) {
+        bool active = event.body.find("\"active\":true") != std::string::npos;
+        auto status = event.body.substr(event.body.find("\"status\":\"") + 10);
+        result.push_back((active ? "in " : "out ") + status.substr(0, status.find('"')));
+      }
+    return result;
+  };
+  auto session = sys.spawn([=](caf::event_based_actor* me) -> caf::behavior {
+    me->send(hdl, presence_atom::value, int64_t{43}, true);
+    return {[](int64_t) {}};
+  });
+  sched.run();
+  CAF_CHECK_EQUAL(presence(), (std::vector<std::string>{"in ONLINE"}));
+  self->send(hdl, member_status_atom::value, int64_t{43}, std::string{"OFFLINE"});
+  sched.run();
+  CAF_CHECK_EQUAL(presence(), (std::vector<std::string>{"in ONLINE", "out OFFLINE"}));
+  CAF_CHECK_EQUAL(ask<std::vector<int64_t>>(hdl, online_atom::value), (std::vector<int64_t>{}));
+  CAF_CHECK(ask<std::vector<std::string>>(hdl, presence_snapshot_atom::value).empty());
+  // Activity of an invisible member is no news either.
+  self->send(hdl, activity_atom::value, int64_t{43}, std::string{"IDLE"});
+  sched.run();
+  CAF_CHECK_EQUAL(presence().size(), 2u);
+  self->send(hdl, member_status_atom::value, int64_t{43}, std::string{"AWAY"});
+  sched.run();
+  CAF_CHECK_EQUAL(presence(), (std::vector<std::string>{"in ONLINE", "out OFFLINE", "in AWAY"}));
+  CAF_CHECK_EQUAL(ask<std::vector<std::string>>(hdl, presence_snapshot_atom::value).size(), 1u);
+  caf::anon_send_exit(session, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

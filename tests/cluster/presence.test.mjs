@@ -1,0 +1,55 @@
+// Presence across a cluster of two nodes: a user connected to one node is active in a room
+// hosted by the other and online in profiles read from either; kill -9 of the user's node takes
+// their presence with it within the cluster's failure-detection time.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { newUser, ownerOf, rest, startCluster, stompClient, waitFor } from '../e2e/lib/harness.mjs';
+
+// Failure detection: a lease of 2 s, renewed every 200 ms; the test allows twice that and the
+// node's watch of its peers.
+const detectionBound = 8000;
+
+describe('presence in a cluster', () => {
+  let cluster;
+  const clients = [];
+
+  before(async () => {
+    cluster = await startCluster(2, ['--cluster.heartbeat=200ms', '--cluster.lease=2s']);
+  });
+
+  after(async () => {
+    for (const c of clients) await c.close().catch(() => {});
+    await cluster?.stop();
+  });
+
+  it('is cluster-wide, and a dead node takes its sessions\' presence with it', async () => {
+    const [first, second] = cluster.nodes;
+    const alice = await newUser(first, 'alice');
+    const bob = await newUser(first, 'bob');
+    // A room hosted on the first node: alice will be on the second one.
+    let room;
+    const bobClient = await stompClient(first, bob.token);
+    clients.push(bobClient);
+    for (let i = 0; i < 12 && !room; ++i) {
+      const made = (await rest(first, 'POST', '/api/v1/chatrooms',
+        { title: `presence ${i}`, type: 'GROUP', participantIds: [alice.id] }, bob.token)).body;
+      await bobClient.subscribe(`/topic/active/${made.id}`);
+      if (ownerOf(first, made.id) === first.id) room = made;
+    }
+    assert.ok(room, 'a room on the first node');
+    const topic = `/topic/active/${room.id}`;
+    const aliceClient = await stompClient(second, alice.token);
+    await waitFor(() => bobClient.inbox(topic).some(e => e.userId === alice.id && e.active), 'alice active on the other node');
+    for (const node of cluster.nodes)
+      await waitFor(async () => (await rest(node, 'GET', `/api/v1/users/${alice.id}`, undefined, bob.token)).body.online === true,
+        `alice online seen from ${node.id}`);
+    const killed = Date.now();
+    await second.kill();
+    await waitFor(() => bobClient.inbox(topic).some(e => e.userId === alice.id && !e.active), 'alice inactive', detectionBound);
+    await waitFor(async () => (await rest(first, 'GET', `/api/v1/users/${alice.id}`, undefined, bob.token)).body.online === false,
+      'alice offline in her profile', detectionBound);
+    console.log(`presence gone ${Date.now() - killed} ms after kill -9 of ${second.id}`);
+    aliceClient.client.deactivate().catch(() => {});
+  });
+});
