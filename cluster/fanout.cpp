@@ -46,9 +46,12 @@ void hand_out(fanout_ptr self, fanout_state::room_entry& entry, room_broadcast& 
   auto i = entry.subscribers.find(event.topic);
   if (i == entry.subscribers.end() || i->second.empty())
     return;
-  local_broadcast local{event.room_id, event.topic, event.seq,
+  local_broadcast local{event.room_id,
+                        event.topic,
+                        event.seq,
                         std::make_shared<const std::string>(std::move(event.body)),
-                        std::move(event.thread_id)};
+                        std::move(event.thread_id),
+                        event.sender_id};
   for (auto& subscriber : i->second)
     self->send(subscriber.connection, local);
 }
@@ -90,7 +93,7 @@ void fill_gap(fanout_ptr self, int64_t room_id, int64_t until) {
         for (auto& msg : page.messages)
           deliver_message(self, i->second,
                           room_broadcast{room_id, room_topic::messages, msg.seq,
-                                         encode_message(msg), msg.thread_id});
+                                         encode_message(msg), msg.thread_id, msg.sender_id});
         if (page.messages.empty())
           i->second.last_seq = until; // the rest failed: nothing to deliver
         fill_gap(self, room_id, until);

@@ -216,6 +216,8 @@ using recommend_atom = caf::atom_constant<caf::atom("recommend")>;
 using block_atom = caf::atom_constant<caf::atom("block")>;
 /// List the users the caller blocked.
 using blocked_atom = caf::atom_constant<caf::atom("blocked")>;
+/// List the users whose messages a user does not see (blocked either way).
+using hidden_senders_atom = caf::atom_constant<caf::atom("hidden")>;
 /// A session of a user opened or closed on a node (presence).
 using user_session_atom = caf::atom_constant<caf::atom("usersess")>;
 /// Forget the sessions a node left behind (it starts).

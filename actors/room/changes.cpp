@@ -31,7 +31,8 @@ void flush_applied(room_ptr self) {
       auto& outcome = batch->outcomes[i];
       if (!st.subscribers.empty())
         broadcast(self, room_topic::updates, outcome.version,
-                  update_json(outcome.kind, outcome.message, outcome.version));
+                  update_json(outcome.kind, outcome.message, outcome.version), {},
+                  outcome.message.sender_id);
       if (batch->unapplied.count(outcome.message.id) == 0) {
         ids.push_back(outcome.message.id);
         versions.push_back(outcome.version);

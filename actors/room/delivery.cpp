@@ -13,8 +13,9 @@
 namespace chat::room_parts {
 
 void broadcast(room_ptr self, room_topic topic, int64_t seq, std::string body,
-               std::string thread_id) {
-  room_broadcast event{self->state.id, topic, seq, std::move(body), std::move(thread_id)};
+               std::string thread_id, int64_t sender_id) {
+  room_broadcast event{self->state.id,       topic,    seq, std::move(body),
+                       std::move(thread_id), sender_id};
   for (auto& subscriber : self->state.subscribers)
     self->send(subscriber, event);
 }
@@ -64,7 +65,8 @@ void deliver(room_ptr self, const chat_message& msg) {
     return;
   st.last_message_json = encode_message(msg);
   if (!st.subscribers.empty())
-    broadcast(self, room_topic::messages, msg.seq, st.last_message_json, msg.thread_id);
+    broadcast(self, room_topic::messages, msg.seq, st.last_message_json, msg.thread_id,
+              msg.sender_id);
   send_update(self, std::move(members));
 }
 

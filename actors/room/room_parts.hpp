@@ -32,7 +32,7 @@ void recheck_undecided(room_ptr self, int64_t seq);
 
 /// Sends an event to every subscriber (encoded once, whatever their number).
 void broadcast(room_ptr self, room_topic topic, int64_t seq, std::string body,
-               std::string thread_id = {});
+               std::string thread_id = {}, int64_t sender_id = 0);
 
 /// A committed message was deleted: it no longer counts as unread.
 void message_deleted(room_ptr self, const chat_message& msg);

@@ -71,14 +71,30 @@ void history(ctx_ptr ctx, http_request req, route_params params, http_responder 
   // Only beforeSeq: the newest page below it; otherwise the oldest page above afterSeq.
   history_query query{0, *after, *before, static_cast<int32_t>(*limit),
                       *before > 0 && req.query.count("afterSeq") == 0};
-  as_member(ctx, req, params, respond,
-            [ctx, respond, query](self_ptr self, int64_t, int64_t room_id, room_view&) mutable {
-              query.room_id = room_id;
-              ask(
-                self, ctx, respond, ctx->messages,
-                [respond](history_page& page) { respond(json_answer(200, to_json(page))); },
-                history_atom::value, query);
-            });
+  as_member(
+    ctx, req, params, respond,
+    [ctx, respond, query](self_ptr self, int64_t caller, int64_t room_id, room_view& view) mutable {
+      query.room_id = room_id;
+      if (view.room.type == "DIRECT") {
+        ask(
+          self, ctx, respond, ctx->messages,
+          [respond](history_page& page) { respond(json_answer(200, to_json(page))); },
+          history_atom::value, query);
+        return;
+      }
+      // In a GROUP room, the messages of users blocked either way are placeholders.
+      ask(
+        self, ctx, respond, ctx->users,
+        [=](std::vector<int64_t>& hidden) {
+          ask(
+            self, ctx, respond, ctx->messages,
+            [respond, hidden](history_page& page) {
+              respond(json_answer(200, to_json(page, hidden)));
+            },
+            history_atom::value, query);
+        },
+        hidden_senders_atom::value, caller);
+    });
 }
 
 /// GET /messages/{x}: the room history for a number, the message detail otherwise.

@@ -8,6 +8,7 @@
 #include "protocol/codec/people_json.hpp"
 #include "protocol/codec/user_json.hpp"
 #include "protocol/interfaces/room.hpp"
+#include "protocol/types/delivery.hpp"
 #include "protocol/types/people.hpp"
 #include "protocol/types/room.hpp"
 
@@ -122,9 +123,17 @@ void search_users(ctx_ptr ctx, http_request req, route_params, http_responder re
 }
 
 void set_block(ctx_ptr ctx, int64_t caller, int64_t target, bool blocked, http_responder respond) {
-  ask_once(
-    ctx, respond, ctx->users, [respond](bool) { respond(no_content()); }, block_atom::value, caller,
-    target, blocked);
+  in_actor(*ctx->sys, [=](self_ptr self) {
+    ask(
+      self, ctx, respond, ctx->users,
+      [=](bool) {
+        // Both users' sessions, on every node, read again whose messages to hide (a moment
+        // after this answer).
+        self->send(ctx->fanout, user_delivery{{caller, target}, blocks_changed_queue, "{}"});
+        respond(no_content());
+      },
+      block_atom::value, caller, target, blocked);
+  });
 }
 
 /// POST /users/block {targetUserId}.

@@ -30,6 +30,11 @@ using clock_type = connection_state::clock;
 
 namespace {
 
+/// Frames a client may send between CONNECT and the session being ready.
+constexpr size_t max_early_frames = 64;
+
+void handle_frame(session_ptr self, const stomp_frame& frame);
+
 // -- CONNECT ----------------------------------------------------------------------------------
 
 /// "cx,cy" of a heart-beat header.
@@ -51,6 +56,56 @@ std::string token_of(const connection_state& st, const stomp_frame& frame) {
   if (auto* passcode = frame.header("passcode"))
     return *passcode;
   return st.url_token;
+}
+
+void hidden_senders_known(session_ptr self, std::vector<int64_t> hidden,
+                          std::unordered_set<int64_t> direct_rooms) {
+  auto& st = self->state;
+  st.hidden_senders = std::move(hidden);
+  st.direct_rooms = std::move(direct_rooms);
+  if (st.hidden_known)
+    return;
+  st.hidden_known = true;
+  auto frames = std::move(st.early_frames);
+  st.early_frames.clear();
+  for (auto& frame : frames)
+    if (!st.closing)
+      handle_frame(self, frame);
+}
+
+void hidden_senders_failed(session_ptr self, const caf::error& err) {
+  if (!self->state.hidden_known)
+    close_with_error(self, "service unavailable", describe(err));
+}
+
+/// Reads whose messages this user does not see; the frames that came meanwhile go on then.
+void load_hidden_senders(session_ptr self) {
+  auto& st = self->state;
+  self
+    ->request(st.ctx->users, st.ctx->settings.request_timeout, hidden_senders_atom::value,
+              st.user_id)
+    .then(
+      [self](std::vector<int64_t>& hidden) {
+        if (hidden.empty()) {
+          hidden_senders_known(self, {}, {});
+          return;
+        }
+        // Blocks hide messages in GROUP rooms only: which rooms are DIRECT?
+        auto& st = self->state;
+        self
+          ->request(st.ctx->membership, st.ctx->settings.request_timeout, rooms_of_atom::value,
+                    st.user_id)
+          .then(
+            [self, hidden](std::vector<room_view>& rooms) {
+              std::unordered_set<int64_t> direct;
+              for (auto& view : rooms)
+                if (view.room.type == "DIRECT")
+                  direct.insert(view.room.id);
+              hidden_senders_known(self, hidden, std::move(direct));
+            },
+            [self](caf::error& err) { hidden_senders_failed(self, err); });
+      },
+      [self](caf::error& err) { hidden_senders_failed(self, err); });
 }
 
 /// Tells the user's rooms that a session of the user is here (/topic/active/{roomId}).
@@ -110,6 +165,7 @@ void handle_connect(session_ptr self, const stomp_frame& frame) {
   caf::anon_send(st.ctx->users, user_session_atom::value, st.user_id, st.ctx->node_id, int32_t{1});
   announce_presence(self);
   receipt(self, frame);
+  load_hidden_senders(self);
 }
 
 // -- the frame loop ---------------------------------------------------------------------------
@@ -125,8 +181,18 @@ void handle_frame(session_ptr self, const stomp_frame& frame) {
       close_with_error(self, "not connected", "the first frame must be CONNECT");
     return;
   }
+  if (!st.hidden_known) {
+    // Whose messages to hide is not known yet (a moment after CONNECT): wait for it.
+    if (st.early_frames.size() >= max_early_frames) {
+      close_with_error(self, "too many frames before the session is ready");
+      return;
+    }
+    st.early_frames.push_back(frame);
+    return;
+  }
   if (command == "SEND") {
-    handle_send(self, frame);
+    if (!hold_send(self, frame))
+      handle_send(self, frame);
   } else if (command == "SUBSCRIBE") {
     handle_subscribe(self, frame);
   } else if (command == "UNSUBSCRIBE") {
@@ -224,7 +290,12 @@ connection_actor::behavior_type connection(session_ptr self, std::shared_ptr<gat
         if (takes(sub, event))
           deliver_to_subscription(self, sub, event);
     },
-    [=](const user_delivery& delivery) { to_queue(self, delivery.queue, delivery.body); },
+    [=](const user_delivery& delivery) {
+      if (delivery.queue == blocks_changed_queue)
+        load_hidden_senders(self); // a block of this user or by them changed
+      else
+        to_queue(self, delivery.queue, delivery.body);
+    },
     [=](const mention_notification& notification) {
       if (notification.user_id == self->state.user_id)
         to_queue(self, "/user/queue/notifications", notification_json(notification));

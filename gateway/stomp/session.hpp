@@ -5,11 +5,13 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <caf/stateful_actor.hpp>
@@ -64,6 +66,15 @@ struct connection_state {
   std::string current_destination;
   /// Last typing start per room (starts are throttled, stops never).
   std::unordered_map<int64_t, clock::time_point> last_typing;
+  /// The users blocked by or blocking this user (ascending): their messages in GROUP rooms
+  /// reach this session as placeholders. Frames after CONNECT wait until it is known.
+  std::vector<int64_t> hidden_senders;
+  /// The user's DIRECT rooms, where nothing is hidden (read with hidden_senders, when any).
+  std::unordered_set<int64_t> direct_rooms;
+  bool hidden_known = false;
+  std::vector<stomp_frame> early_frames;
+  /// SEND frames that wait for the subscriptions before them to take effect, in order.
+  std::deque<stomp_frame> held_sends;
 };
 
 using session_ptr = connection_actor::stateful_pointer<connection_state>;

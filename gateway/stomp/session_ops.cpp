@@ -168,6 +168,45 @@ resend_tracker::room_key watch_room(session_ptr self, const room_actor& room) {
   return i->second;
 }
 
+namespace {
+
+/// SEND frames held at most (more closes the session: a client that floods while subscribing).
+constexpr size_t max_held_sends = 1024;
+
+bool subscribing(const connection_state& st) {
+  return std::any_of(st.subscriptions.begin(), st.subscriptions.end(),
+                     [](const auto& entry) { return entry.second.pending; });
+}
+
+} // namespace
+
+bool hold_send(session_ptr self, const stomp_frame& frame) {
+  auto& st = self->state;
+  if (st.held_sends.empty() && !subscribing(st))
+    return false;
+  if (st.held_sends.size() >= max_held_sends) {
+    close_with_error(self, "too many frames while subscribing");
+    return true;
+  }
+  st.held_sends.push_back(frame);
+  return true;
+}
+
+void release_sends(session_ptr self) {
+  auto& st = self->state;
+  while (!st.held_sends.empty() && !subscribing(st) && !st.closing) {
+    auto frame = std::move(st.held_sends.front());
+    st.held_sends.pop_front();
+    handle_send(self, frame);
+  }
+}
+
+const std::vector<int64_t>& hidden_in(session_ptr self, int64_t room_id) {
+  static const std::vector<int64_t> nobody;
+  auto& st = self->state;
+  return st.direct_rooms.count(room_id) > 0 ? nobody : st.hidden_senders;
+}
+
 void announce_presence_in(session_ptr self, int64_t room_id) {
   with_room(
     self, room_id,

@@ -75,6 +75,10 @@ bool forget_stale_room(session_ptr self, int64_t room_id, const caf::error& err)
 /// death is on_room_down).
 resend_tracker::room_key watch_room(session_ptr self, const room_actor& room);
 
+/// Whose messages in a room this session shows as placeholders (ascending): the users blocked
+/// either way, in GROUP rooms; nobody in DIRECT rooms.
+const std::vector<int64_t>& hidden_in(session_ptr self, int64_t room_id);
+
 /// Tells a room that this session of its user is here (presence).
 void announce_presence_in(session_ptr self, int64_t room_id);
 
@@ -93,6 +97,14 @@ void replay(session_ptr self, const std::string& sub_id);
 
 /// SEND: dispatches to the destination table (destinations.cpp).
 void handle_send(session_ptr self, const stomp_frame& frame);
+
+/// A SEND after a SUBSCRIBE takes effect after it: a client that subscribed and then sent
+/// receives its own message. Holds the frame while a subscription is pending (or earlier
+/// frames wait); false when it can be handled now.
+bool hold_send(session_ptr self, const stomp_frame& frame);
+
+/// Handles the held SEND frames, in order, as long as no subscription is pending.
+void release_sends(session_ptr self);
 
 /// A status from a saga (destinations/chat.cpp): the re-send rules, then the client.
 void on_status(session_ptr self, const status_event& event);

@@ -43,11 +43,20 @@ void deliver_to_subscription(session_ptr self, subscription& sub, const local_br
     sub.held.push_back(event);
     return;
   }
+  bool hidden = event.sender_id != 0 && is_hidden(hidden_in(self, event.room_id), event.sender_id);
   if (event.topic == room_topic::messages) {
     if (event.seq <= sub.last_seq)
       return;
     sub.last_seq = event.seq;
+    if (hidden) {
+      // The seq stays without a gap: a placeholder instead of the message.
+      emit(self, sub,
+           std::make_shared<const std::string>(hidden_message_json(event.room_id, event.seq)));
+      return;
+    }
   }
+  if (hidden)
+    return; // a change of a message this reader does not see
   emit(self, sub, event.body);
 }
 
@@ -103,6 +112,7 @@ void subscribed(session_ptr self, const std::string& sub_id, std::optional<int64
     return;
   auto& sub = i->second;
   sub.pending = false;
+  release_sends(self);
   if (since && *since < delivered) {
     sub.last_seq = *since;
     sub.replay_until = delivered;
@@ -148,7 +158,11 @@ void replay(session_ptr self, const std::string& sub_id) {
           if (msg.seq <= sub.last_seq)
             continue;
           sub.last_seq = msg.seq;
-          emit(self, sub, std::make_shared<const std::string>(encode_message(msg)));
+          emit(self, sub,
+               std::make_shared<const std::string>(
+                 is_hidden(hidden_in(self, msg.room_id), msg.sender_id)
+                   ? hidden_message_json(msg.room_id, msg.seq)
+                   : encode_message(msg)));
         }
         if (!page.has_more)
           sub.last_seq = std::max(sub.last_seq, sub.replay_until);
@@ -174,6 +188,7 @@ void subscribe_room(session_ptr self, const std::string& sub_id, std::optional<i
     self->state.subscriptions.erase(sub_id);
     app_error(self, app_code(err), describe(err));
     receipt(self, *frame);
+    release_sends(self);
   };
   with_room(
     self, room_id,
@@ -193,6 +208,7 @@ void subscribe_room(session_ptr self, const std::string& sub_id, std::optional<i
                   i != self->state.subscriptions.end())
                 i->second.pending = false;
               receipt(self, *frame);
+              release_sends(self);
             },
             refuse);
         return;
@@ -233,6 +249,7 @@ void subscribe_thread(session_ptr self, const std::string& sub_id,
     self->state.subscriptions.erase(sub_id);
     app_error(self, app_code(err), describe(err));
     receipt(self, *frame);
+    release_sends(self);
   };
   auto& st = self->state;
   auto parent_id = st.subscriptions.at(sub_id).thread_id;
@@ -331,6 +348,7 @@ void handle_unsubscribe(session_ptr self, const stomp_frame& frame) {
     }
   }
   receipt(self, frame);
+  release_sends(self);
 }
 
 } // namespace chat

@@ -342,4 +342,15 @@ std::vector<user> blocked(db_connection& db, int64_t user_id) {
                                   user_id));
 }
 
+std::vector<int64_t> hidden_senders(db_connection& db, int64_t user_id) {
+  pqxx::read_transaction txn{db.get()};
+  std::vector<int64_t> result;
+  for (const auto& row :
+       txn.exec_params("SELECT blocked_id FROM user_blocks WHERE blocker_id = $1 UNION "
+                       "SELECT blocker_id FROM user_blocks WHERE blocked_id = $1 ORDER BY 1",
+                       user_id))
+    result.push_back(row[0].as<int64_t>());
+  return result;
+}
+
 } // namespace chat::people_queries

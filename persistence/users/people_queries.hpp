@@ -19,6 +19,10 @@ class db_connection;
 
 namespace people_queries {
 
+/// The users whom `user_id` blocked or who blocked `user_id` (ascending): their messages are
+/// hidden from `user_id` in GROUP rooms.
+std::vector<int64_t> hidden_senders(db_connection& db, int64_t user_id);
+
 /// A user's profile as `viewer` sees it: not_found when unknown or when the user blocked the
 /// viewer.
 profile get_profile(db_connection& db, int64_t viewer, int64_t user_id);

@@ -107,6 +107,11 @@ user_store(user_store_actor::stateful_pointer<user_store_state> self, store_sett
         },
         self->make_response_promise<bool>());
     },
+    [=](hidden_senders_atom, int64_t user) {
+      return queue_single(
+        self->state, [user](db_connection& db) { return people_queries::hidden_senders(db, user); },
+        self->make_response_promise<std::vector<int64_t>>());
+    },
     [=](user_session_atom, int64_t user, std::string node, int32_t delta) {
       return queue_single(
         self->state,

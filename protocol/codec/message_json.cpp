@@ -1,5 +1,7 @@
 #include "protocol/codec/message_json.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "protocol/clock.hpp"
@@ -134,11 +136,25 @@ std::optional<chat_message> decode_message(std::string_view text) {
   return message_from_json(parsed);
 }
 
-json to_json(const history_page& x) {
+json to_json(const history_page& x, const std::vector<int64_t>& hidden_senders) {
   json messages = json::array();
   for (auto& msg : x.messages)
-    messages.push_back(to_json(msg));
+    messages.push_back(is_hidden(hidden_senders, msg.sender_id)
+                         ? hidden_message(msg.room_id, msg.seq)
+                         : to_json(msg));
   return json{{"messages", std::move(messages)}, {"hasMore", x.has_more}};
+}
+
+json hidden_message(int64_t room_id, int64_t seq) {
+  return json{{"roomId", room_id}, {"seq", seq}, {"hidden", true}};
+}
+
+std::string hidden_message_json(int64_t room_id, int64_t seq) {
+  return dump(hidden_message(room_id, seq));
+}
+
+bool is_hidden(const std::vector<int64_t>& hidden_senders, int64_t sender) {
+  return std::binary_search(hidden_senders.begin(), hidden_senders.end(), sender);
 }
 
 json to_json(const thread_summary& x) {

@@ -31,8 +31,17 @@ std::vector<reaction_users> reactions_from_json(const nlohmann::json& x);
 std::optional<chat_message> message_from_json(const nlohmann::json& x);
 std::optional<chat_message> decode_message(std::string_view text);
 
-/// A page of messages: {messages, hasMore}.
-nlohmann::json to_json(const history_page& x);
+/// A page of messages: {messages, hasMore}. The messages of `hidden_senders` (ascending: the
+/// users blocked by or blocking the reader) are placeholders (hidden_message_json).
+nlohmann::json to_json(const history_page& x, const std::vector<int64_t>& hidden_senders = {});
+
+/// In place of a message of someone the reader blocked or who blocked the reader:
+/// {roomId, seq, hidden: true}, so that the seq stays without a gap.
+nlohmann::json hidden_message(int64_t room_id, int64_t seq);
+std::string hidden_message_json(int64_t room_id, int64_t seq);
+
+/// True when `sender` is among `hidden_senders` (ascending).
+bool is_hidden(const std::vector<int64_t>& hidden_senders, int64_t sender);
 
 /// A thread: {parent, replyCount, lastReplyAt, participantIds}.
 nlohmann::json to_json(const thread_summary& x);

@@ -165,6 +165,8 @@ using user_store_actor = caf::typed_actor<
   caf::replies_to<block_atom, int64_t, int64_t, bool>::with<bool>,
   // The users a user blocked, newest first.
   caf::replies_to<blocked_atom, int64_t>::with<std::vector<user>>,
+  // The users blocked by or blocking the user (ascending): their messages are hidden from them.
+  caf::replies_to<hidden_senders_atom, int64_t>::with<std::vector<int64_t>>,
   // (user, node, +1 or -1): true once the user's open sessions on the node are counted.
   caf::replies_to<user_session_atom, int64_t, std::string, int32_t>::with<bool>,
   // (node): true once the node's sessions are forgotten.

@@ -37,12 +37,15 @@ struct room_broadcast {
   std::string body;
   /// The thread of a message (its parent's id; "" for none): /topic/thread/{id} subscribers.
   std::string thread_id;
+  /// Whose message it is (messages and updates topics; 0 otherwise): readers who blocked the
+  /// sender, or whom the sender blocked, do not see it.
+  int64_t sender_id = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, room_broadcast& x) {
   return f(caf::meta::type_name("chat::room_broadcast"), x.room_id, x.topic, x.seq, x.body,
-           x.thread_id);
+           x.thread_id, x.sender_id);
 }
 
 struct member_unread {
@@ -75,11 +78,16 @@ struct local_broadcast {
   int64_t seq = 0;
   std::shared_ptr<const std::string> body;
   std::string thread_id;
+  int64_t sender_id = 0;
 };
 
 /// A body for one user queue (e.g. "/user/queue/room-updates") of some users' sessions,
 /// wherever they are connected: the node's fan-out hands it to the local sessions and
 /// forwards it once to every peer's fan-out.
+/// The queue of a user_delivery that tells the user's sessions that a block by or of the user
+/// changed (they read whose messages to hide again); never shown to clients.
+constexpr const char* blocks_changed_queue = "internal:blocks-changed";
+
 struct user_delivery {
   std::vector<int64_t> users;
   /// The queue, e.g. "/user/queue/room-updates".

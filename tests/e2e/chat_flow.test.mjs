@@ -307,4 +307,16 @@ describe('chat flow', () => {
     assert.equal(carolClient.inbox(`/topic/messages/${room.id}`).length, seen);
     await carolClient.close();
   });
+
+  it('a SEND after a SUBSCRIBE takes effect after it: the sender receives its own messages', async () => {
+    const client = await stompClient(node, bob.token);
+    const got = [];
+    // No waiting for the receipt: the frames go out back to back.
+    client.client.subscribe(`/topic/messages/${room.id}`, msg => got.push(JSON.parse(msg.body).content));
+    for (let i = 0; i < 20; ++i)
+      client.send('/app/chat', { roomId: room.id, content: `right away ${i}`, tempId: `right-away-${i}` });
+    await waitFor(() => got.length === 20, 'all 20 messages back');
+    assert.deepEqual(got, Array.from({ length: 20 }, (_, i) => `right away ${i}`));
+    await client.close();
+  });
 });

@@ -108,6 +108,7 @@ function makeClient(nodes, person, roomIds, log, index) {
   const state = { person, pending, final, latencies, delivered, client, reconnects: -1, resent: 0, sent: 0 };
   client.onConnect = () => {
     ++state.reconnects;
+    const receipts = [];
     for (const roomId of roomIds) {
       client.subscribe(`/topic/message/status/${roomId}`, msg => {
         const status = JSON.parse(msg.body);
@@ -121,8 +122,12 @@ function makeClient(nodes, person, roomIds, log, index) {
         }
       });
       const seqs = delivered.get(roomId);
+      // The receipt says the subscription is live: the load starts sending only then, so that
+      // every client receives every message (a subscription without since-seq starts live).
+      const receipt = `live-${roomId}-${state.reconnects}`;
+      receipts.push(new Promise(resolve => client.watchForReceipt(receipt, resolve)));
       const headers = seqs.length ? { 'since-seq': String(seqs[seqs.length - 1]) } : {};
-      client.subscribe(`/topic/messages/${roomId}`, msg => seqs.push(JSON.parse(msg.body).seq), headers);
+      client.subscribe(`/topic/messages/${roomId}`, msg => seqs.push(JSON.parse(msg.body).seq), { ...headers, receipt });
     }
     // After a disconnect: every message without a final answer goes again, same tempId.
     if (state.reconnects > 0)
@@ -130,7 +135,7 @@ function makeClient(nodes, person, roomIds, log, index) {
         ++state.resent;
         publish(tempId, m);
       }
-    connectedOnce();
+    Promise.all(receipts).then(() => connectedOnce());
   };
   function publish(tempId, m) {
     try {

@@ -47,8 +47,11 @@ void sync_history(session_ptr self, const nlohmann::json& body) {
           .then(
             [self, room_id = query.room_id](history_page& page) {
               auto messages = nlohmann::json::array();
+              auto& hidden = hidden_in(self, room_id);
               for (auto& msg : page.messages)
-                messages.push_back(to_json(msg));
+                messages.push_back(is_hidden(hidden, msg.sender_id)
+                                     ? hidden_message(msg.room_id, msg.seq)
+                                     : to_json(msg));
               to_queue(self, "/user/queue/sync",
                        dump(nlohmann::json{{"roomId", room_id},
                                            {"messages", std::move(messages)},

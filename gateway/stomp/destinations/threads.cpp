@@ -81,7 +81,7 @@ void thread_messages(session_ptr self, const nlohmann::json& body) {
                 thread_query{parent.id, after, limit})
       .then(
         [self, parent](history_page& page) {
-          auto answer = to_json(page);
+          auto answer = to_json(page, hidden_in(self, parent.room_id));
           answer["parent"] = to_json(parent);
           to_queue(self, "/user/queue/thread", dump(answer));
         },
