@@ -1,6 +1,8 @@
-// Presence across a cluster of two nodes: a user connected to one node is active in a room
-// hosted by the other and online in profiles read from either; kill -9 of the user's node takes
-// their presence with it within the cluster's failure-detection time.
+// Presence and membership across a cluster of two nodes: a user with sessions on both nodes
+// stays online until the last one closes (then lastSeenAt is stored); a user connected to one
+// node is active in a room hosted by the other and online in profiles read from either; a
+// member removed there stops receiving the room at once; kill -9 of the user's node takes their
+// presence with it within the cluster's failure-detection time.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -39,11 +41,47 @@ describe('presence in a cluster', () => {
     }
     assert.ok(room, 'a room on the first node');
     const topic = `/topic/active/${room.id}`;
+    const aliceEvents = () => bobClient.inbox(topic).filter(e => e.userId === alice.id);
+    const onlineSeenFrom = async node =>
+      (await rest(node, 'GET', `/api/v1/users/${alice.id}`, undefined, bob.token)).body;
+    // Two sessions on two nodes: closing one keeps alice online, closing both does not.
+    const onFirst = await stompClient(first, alice.token);
+    const onSecond = await stompClient(second, alice.token);
+    await waitFor(() => aliceEvents().some(e => e.active), 'alice active');
+    for (const node of cluster.nodes)
+      await waitFor(async () => (await onlineSeenFrom(node)).online === true, `alice online seen from ${node.id}`);
+    await onSecond.close();
+    await new Promise(resolve => setTimeout(resolve, 500));
+    assert.ok(!aliceEvents().some(e => !e.active), 'one session is still open');
+    assert.equal((await onlineSeenFrom(first)).online, true);
+    assert.equal((await onlineSeenFrom(second)).online, true);
+    const closed = Date.now();
+    await onFirst.close();
+    await waitFor(() => aliceEvents().some(e => !e.active), 'alice inactive once both closed');
+    await waitFor(async () => (await onlineSeenFrom(second)).online === false, 'alice offline');
+    const seen = Date.parse((await onlineSeenFrom(second)).lastSeenAt);
+    assert.ok(seen >= closed - 1000 && seen <= Date.now() + 1000, `lastSeenAt ${seen}`);
+
+    bobClient.inbox(topic).length = 0;
     const aliceClient = await stompClient(second, alice.token);
     await waitFor(() => bobClient.inbox(topic).some(e => e.userId === alice.id && e.active), 'alice active on the other node');
     for (const node of cluster.nodes)
       await waitFor(async () => (await rest(node, 'GET', `/api/v1/users/${alice.id}`, undefined, bob.token)).body.online === true,
         `alice online seen from ${node.id}`);
+    // Removed by the OWNER on the other node: alice's subscription there ends at once.
+    await aliceClient.subscribe(`/topic/messages/${room.id}`);
+    await aliceClient.subscribe('/user/queue/room-updates');
+    const removed = await rest(first, 'DELETE', `/api/v1/chatrooms/${room.id}/participants/${alice.id}`, undefined, bob.token);
+    assert.equal(removed.status, 204);
+    await waitFor(() => aliceClient.inbox('/user/queue/room-updates').some(u => u.roomId === room.id && u.room === null), 'alice told');
+    const sent = await rest(first, 'POST', '/api/v1/messages', { roomId: room.id, content: 'after alice', tempId: 'after-alice' }, bob.token);
+    assert.equal(sent.status, 201);
+    await new Promise(resolve => setTimeout(resolve, 500));
+    assert.equal(aliceClient.inbox(`/topic/messages/${room.id}`).length, 0);
+    // Added again: her open session counts for the room's presence once more.
+    assert.equal((await rest(first, 'POST', `/api/v1/chatrooms/${room.id}/participants`, { userIds: [alice.id] }, bob.token)).status, 200);
+    bobClient.inbox(topic).length = 0;
+
     const killed = Date.now();
     await second.kill();
     await waitFor(() => bobClient.inbox(topic).some(e => e.userId === alice.id && !e.active), 'alice inactive', detectionBound);
