@@ -1,7 +1,9 @@
 #include "gateway/room_changes.hpp"
 
 #include "gateway/gateway_context.hpp"
+#include "gateway/http/actor_bridge.hpp"
 #include "protocol/codec/room_json.hpp"
+#include "protocol/types/change.hpp"
 #include "protocol/types/delivery.hpp"
 #include "protocol/types/room.hpp"
 #include "protocol/types/room_admin.hpp"
@@ -56,6 +58,16 @@ void reload_members(caf::event_based_actor* self, const std::shared_ptr<gateway_
           .then([then](bool) { then(); }, [then](caf::error&) { then(); });
       },
       [then](caf::error&) { then(); });
+}
+
+void after_message_change(const std::shared_ptr<gateway_context>& ctx,
+                          const change_outcome& outcome) {
+  bool pins = outcome.kind == change_kind::pin || outcome.kind == change_kind::unpin;
+  if (!pins || outcome.version == 0)
+    return;
+  in_actor(*ctx->sys, [ctx, room_id = outcome.message.room_id](caf::event_based_actor* self) {
+    push_room_change(self, ctx, room_id, "PINS_CHANGED", {}, [] {});
+  });
 }
 
 } // namespace chat

@@ -28,7 +28,9 @@ void answer_change(const ctx_ptr& ctx, message_change change, int ok_status,
                    const http_responder& respond) {
   change.at = now_ms();
   change_message(ctx, std::move(change),
-                 [respond, ok_status](const change_outcome* outcome, const caf::error& err) {
+                 [ctx, respond, ok_status](const change_outcome* outcome, const caf::error& err) {
+                   if (outcome != nullptr)
+                     after_message_change(ctx, *outcome);
                    if (outcome == nullptr)
                      respond(error_response(err));
                    else if (ok_status == 204)

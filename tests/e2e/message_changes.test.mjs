@@ -39,6 +39,7 @@ describe('message changes', () => {
     bobClient = await stompClient(node, bob.token);
     await aliceClient.subscribe(`/topic/message/updates/${room.id}`);
     await bobClient.subscribe('/user/queue/errors');
+    await bobClient.subscribe('/user/queue/room-updates');
   });
 
   after(async () => {
@@ -198,6 +199,10 @@ describe('message changes', () => {
     // STOMP toggle: unpins a pinned message, refuses a member.
     aliceClient.send('/app/pin/toggle', { roomId: room.id, messageId: msgs[3].id });
     await waitFor(async () => (await detail(msgs[3].id)).body.pinned === false, 'toggle unpins');
+    // Every pin change reached the members' room lists: 3 pins, an unpin, a pin, the toggle.
+    const pinUpdates = () => bobClient.inbox('/user/queue/room-updates').filter(u => u.roomId === room.id && u.reason === 'PINS_CHANGED');
+    await waitFor(() => pinUpdates().length === 6, 'six PINS_CHANGED room updates');
+    assert.deepEqual(pinUpdates().at(-1).room.pinned.map(p => p.message.id).sort(), msgs.slice(1, 3).map(m => m.id).sort());
     bobClient.send('/app/pin/toggle', { roomId: room.id, messageId: msgs[3].id });
     await waitFor(() => bobClient.inbox('/user/queue/errors').some(e => e.destination === '/app/pin/toggle'), 'toggle refusal');
     // A deleted message leaves the pins.

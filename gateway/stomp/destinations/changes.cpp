@@ -7,6 +7,7 @@
 
 #include "gateway/json_fields.hpp"
 #include "gateway/message_fields.hpp"
+#include "gateway/room_changes.hpp"
 #include "gateway/stomp/session_ops.hpp"
 #include "protocol/clock.hpp"
 #include "protocol/errors.hpp"
@@ -41,7 +42,9 @@ void request_change(session_ptr self, message_change change,
           [self, change, fail](room_actor& room) {
             self
               ->request(room, self->state.ctx->settings.request_timeout, change_atom::value, change)
-              .then([](change_outcome&) {}, [fail](caf::error& err) { fail(err); });
+              .then(
+                [self](change_outcome& outcome) { after_message_change(self->state.ctx, outcome); },
+                [fail](caf::error& err) { fail(err); });
           },
           fail);
       },
