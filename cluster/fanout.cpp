@@ -218,7 +218,8 @@ void deliver_update(fanout_ptr self, const room_update& update) {
     if (i == st.sessions.end())
       continue;
     user_delivery delivery{
-      {member.user_id}, "/user/queue/room-updates", room_update_json(update, member.unread)};
+      {member.user_id}, "/user/queue/room-updates", room_update_json(update, member.unread),
+      update.room_id,   update.last_sender_id,      update.last_message_seq};
     for (auto& connection : i->second)
       self->send(connection, delivery);
   }

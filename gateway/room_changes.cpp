@@ -62,8 +62,7 @@ void reload_members(caf::event_based_actor* self, const std::shared_ptr<gateway_
 
 void after_message_change(const std::shared_ptr<gateway_context>& ctx,
                           const change_outcome& outcome) {
-  bool pins = outcome.kind == change_kind::pin || outcome.kind == change_kind::unpin;
-  if (!pins || outcome.version == 0)
+  if (!outcome.pins_changed || outcome.version == 0)
     return;
   in_actor(*ctx->sys, [ctx, room_id = outcome.message.room_id](caf::event_based_actor* self) {
     push_room_change(self, ctx, room_id, "PINS_CHANGED", {}, [] {});

@@ -36,8 +36,9 @@ void after_room_change(caf::event_based_actor* self, const std::shared_ptr<gatew
 void reload_members(caf::event_based_actor* self, const std::shared_ptr<gateway_context>& ctx,
                     int64_t room_id, std::function<void()> then);
 
-/// After a change of a message by its room: a pin or unpin changed the room (its `pinned`), so
-/// every member hears of it with reason PINS_CHANGED. Needs no actor of the caller's.
+/// After a change of a message by its room: a pin, an unpin or the delete of a pinned message
+/// changed the room (its `pinned`), so every member hears of it with reason PINS_CHANGED.
+/// Needs no actor of the caller's.
 void after_message_change(const std::shared_ptr<gateway_context>& ctx,
                           const change_outcome& outcome);
 

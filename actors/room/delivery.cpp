@@ -30,6 +30,8 @@ void send_update(room_ptr self, std::vector<member_unread> members) {
   room_update update;
   update.room_id = st.id;
   update.last_message = st.last_message_json;
+  update.last_sender_id = st.last_sender_id;
+  update.last_message_seq = st.last_message_seq;
   update.last_activity_at = st.last_activity_at;
   update.members = std::move(members);
   self->send(st.deps.fanout, std::move(update));
@@ -63,7 +65,7 @@ void deliver(room_ptr self, const chat_message& msg) {
   st.last_activity_at = std::max(st.last_activity_at, msg.created_at);
   if (st.subscribers.empty() && !st.deps.fanout)
     return;
-  st.last_message_json = encode_message(msg);
+  set_last_message(st, msg);
   if (!st.subscribers.empty())
     broadcast(self, room_topic::messages, msg.seq, st.last_message_json, msg.thread_id,
               msg.sender_id);
@@ -77,6 +79,12 @@ void notify_waiters(room_ptr self, dedupe_window::entry& entry, const status_eve
 }
 
 } // namespace
+
+void set_last_message(room_state& st, const chat_message& msg) {
+  st.last_message_json = encode_message(msg);
+  st.last_sender_id = msg.sender_id;
+  st.last_message_seq = msg.seq;
+}
 
 void set_members(room_ptr self, const std::vector<room_member>& members) {
   auto& st = self->state;
@@ -132,7 +140,7 @@ bool last_message_changed(room_ptr self, const chat_message& msg) {
   auto& st = self->state;
   if (msg.seq != st.meta.last_seq)
     return false;
-  st.last_message_json = encode_message(msg);
+  set_last_message(st, msg);
   return true;
 }
 

@@ -107,7 +107,7 @@ void activate(room_ptr self) {
         st.meta = std::move(claim.room);
         st.last_activity_at = st.meta.last_activity_at;
         if (st.meta.has_last_message)
-          st.last_message_json = encode_message(st.meta.last_message);
+          set_last_message(st, st.meta.last_message);
         set_members(self, claim.members);
         self
           ->request(st.deps.messages, timeout, snapshot_atom::value, st.id,

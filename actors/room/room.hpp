@@ -71,6 +71,9 @@ struct room_state {
   std::unordered_map<int64_t, member> members;
   /// The last delivered message, encoded (for room updates), or "null".
   std::string last_message_json = "null";
+  /// Its sender and seq, so that a member's session that hides the sender shows a placeholder.
+  int64_t last_sender_id = 0;
+  int64_t last_message_seq = 0;
   int64_t last_activity_at = 0;
 
   // -- sequencing and delivery ----------------------------------------------------------------

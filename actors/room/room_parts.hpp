@@ -34,6 +34,9 @@ void recheck_undecided(room_ptr self, int64_t seq);
 void broadcast(room_ptr self, room_topic topic, int64_t seq, std::string body,
                std::string thread_id = {}, int64_t sender_id = 0);
 
+/// Remembers the room's last message as room updates show it.
+void set_last_message(room_state& st, const chat_message& msg);
+
 /// A committed message was deleted: it no longer counts as unread.
 void message_deleted(room_ptr self, const chat_message& msg);
 

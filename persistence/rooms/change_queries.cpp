@@ -343,6 +343,7 @@ std::vector<item_result<change_result>> decide(pqxx::transaction_base& txn,
       }
       auto& row = found->second;
       bool changed = false;
+      bool was_pinned = row.message.pinned;
       auto err = decide(c, request.room_id, ctx, row, rows, changed);
       if (err) {
         result.outcomes.push_back(change_outcome{c.kind, row.message, 0});
@@ -357,7 +358,8 @@ std::vector<item_result<change_result>> decide(pqxx::transaction_base& txn,
         if (row.message.seq == head->second.last_seq)
           last = row.message;
       }
-      result.outcomes.push_back(change_outcome{c.kind, row.message, changed ? version : 0});
+      result.outcomes.push_back(change_outcome{c.kind, row.message, changed ? version : 0,
+                                               changed && was_pinned != row.message.pinned});
       result.errors.push_back({});
     }
     if (version != head->second.version) {

@@ -19,14 +19,29 @@ const char* const unread_column =
   "(SELECT count(*) FROM room_messages rm WHERE rm.room_id = r.id AND rm.seq > m.read_seq "
   "AND NOT rm.deleted)";
 
+namespace {
+
+/// True when the viewer (m.user_id) and `sender` blocked each other, either way, in a room that
+/// is not DIRECT: the viewer sees the sender's messages there as placeholders.
+std::string hidden_from_viewer(const std::string& sender) {
+  return "(r.type <> 'DIRECT' AND EXISTS (SELECT 1 FROM user_blocks k WHERE (k.blocker_id = "
+         "m.user_id AND k.blocked_id = " +
+         sender + ") OR (k.blocker_id = " + sender + " AND k.blocked_id = m.user_id)))";
+}
+
+} // namespace
+
 const std::string member_view_columns =
   std::string{"m.read_seq, "} + unread_column +
-  ", m.role, (SELECT coalesce(json_agg(json_build_object('message', rm.message, 'pinnedBy', "
-  "p.pinned_by, 'pinnedAt', to_char(p.pinned_at AT TIME ZONE 'UTC', "
+  ", m.role, (SELECT coalesce(json_agg(json_build_object('message', CASE WHEN " +
+  hidden_from_viewer("rm.sender_id") +
+  " THEN json_build_object('roomId', rm.room_id, 'seq', rm.seq, 'hidden', true) ELSE rm.message "
+  "END, 'pinnedBy', p.pinned_by, 'pinnedAt', to_char(p.pinned_at AT TIME ZONE 'UTC', "
   "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')) ORDER BY p.pinned_at DESC, p.message_id), '[]')::text "
-  "FROM "
-  "room_pins p JOIN room_messages rm ON rm.message_id = p.message_id WHERE p.room_id = r.id), "
-  "EXISTS (SELECT 1 FROM room_favorites f WHERE f.user_id = m.user_id AND f.room_id = r.id)";
+  "FROM room_pins p JOIN room_messages rm ON rm.message_id = p.message_id WHERE p.room_id = "
+  "r.id), EXISTS (SELECT 1 FROM room_favorites f WHERE f.user_id = m.user_id AND f.room_id = "
+  "r.id), " +
+  hidden_from_viewer("(r.last_message->>'senderId')::bigint");
 
 void read_member_view(const pqxx::row& row, room_view& view) {
   view.room = read_room(row);
@@ -36,6 +51,7 @@ void read_member_view(const pqxx::row& row, room_view& view) {
   view.role = row[first + 2].as<std::string>();
   view.pins_json = row[first + 3].as<std::string>();
   view.favorite = row[first + 4].as<bool>();
+  view.last_message_hidden = row[first + 5].as<bool>();
 }
 
 room_metadata read_room(const pqxx::row& row) {

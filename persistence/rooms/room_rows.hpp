@@ -27,11 +27,12 @@ extern const char* const unread_column;
 
 /// What a member's view adds after room_columns, for a select over `rooms r` and
 /// `room_members m`: read position, unread count, role, the room's pins (with their
-/// messages) and the favorite mark; read by read_member_view.
+/// messages, placeholders where hidden), the favorite mark, and whether the viewer hides the last
+/// message's sender; read by read_member_view.
 extern const std::string member_view_columns;
 
 /// How many columns room_columns and member_view_columns select together.
-constexpr int member_view_width = room_column_count + 5;
+constexpr int member_view_width = room_column_count + 6;
 
 /// Reads a member's view of a room from a row of room_columns + member_view_columns.
 void read_member_view(const pqxx::row& row, room_view& view);

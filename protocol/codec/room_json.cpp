@@ -13,6 +13,18 @@ namespace chat {
 
 using json = nlohmann::json;
 
+namespace {
+
+json last_message_json(const room_view& x) {
+  if (!x.room.has_last_message)
+    return nullptr;
+  if (x.last_message_hidden)
+    return hidden_message(x.room.id, x.room.last_message.seq);
+  return to_json(x.room.last_message);
+}
+
+} // namespace
+
 json to_json(const room_view& x) {
   json participants = json::array();
   for (auto& p : x.participants)
@@ -23,7 +35,7 @@ json to_json(const room_view& x) {
     {"type", x.room.type},
     {"participants", std::move(participants)},
     {"lastSeq", x.room.last_seq},
-    {"lastMessage", x.room.has_last_message ? to_json(x.room.last_message) : json(nullptr)},
+    {"lastMessage", last_message_json(x)},
     {"lastActivityAt", iso8601(x.room.last_activity_at)},
     {"unreadCount", x.unread_count},
     {"myRole", x.role.empty() ? json(nullptr) : json(x.role)},
@@ -79,6 +91,14 @@ std::string room_update_json(const room_update& update, int64_t unread) {
   result += update.last_message.empty() ? std::string_view{"null"} : update.last_message;
   result += '}';
   return result;
+}
+
+std::string with_hidden_last_message(const std::string& update_json, int64_t room_id, int64_t seq) {
+  auto result = json::parse(update_json, nullptr, false);
+  if (!result.is_object())
+    return update_json;
+  result["lastMessage"] = hidden_message(room_id, seq);
+  return dump(result);
 }
 
 } // namespace chat

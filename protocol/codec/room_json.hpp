@@ -32,6 +32,10 @@ std::string read_receipt_json(int64_t room_id, int64_t user_id, int64_t read_seq
 /// lastActivityAt}; the last message is spliced in as encoded by the room.
 std::string room_update_json(const room_update& update, int64_t unread);
 
+/// A room update (room_update_json) whose last message is a placeholder (hidden_message_json):
+/// for a reader who hides its sender.
+std::string with_hidden_last_message(const std::string& update_json, int64_t room_id, int64_t seq);
+
 /// `/user/queue/room-updates` when a room changed for one member: {roomId, room, reason};
 /// `view` is null when the member left, was removed, or the room was deleted.
 std::string room_change_json(int64_t room_id, const room_view* view, const std::string& reason);

@@ -67,11 +67,14 @@ struct change_outcome {
   /// The version of the change's event; 0 when the change changed nothing (a repeated
   /// reaction, a second delete): no event, nothing to tell.
   int64_t version = 0;
+  /// Whether the room's pins changed: a pin, an unpin, or the delete of a pinned message.
+  bool pins_changed = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, change_outcome& x) {
-  return f(caf::meta::type_name("chat::change_outcome"), x.kind, x.message, x.version);
+  return f(caf::meta::type_name("chat::change_outcome"), x.kind, x.message, x.version,
+           x.pins_changed);
 }
 
 /// The reply to a change batch: per change, its outcome or its wire error code and text.

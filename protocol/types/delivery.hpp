@@ -62,13 +62,17 @@ struct room_update {
   int64_t room_id = 0;
   /// The last message object (JSON, encoded once), or "null".
   std::string last_message = "null";
+  /// The last message's sender and seq (0 without one): a reader who hides the sender gets a
+  /// placeholder instead.
+  int64_t last_sender_id = 0;
+  int64_t last_message_seq = 0;
   int64_t last_activity_at = 0;
   std::vector<member_unread> members;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_update& x) {
-  return f(caf::meta::type_name("chat::room_update"), x.room_id, x.last_message, x.last_activity_at,
-           x.members);
+  return f(caf::meta::type_name("chat::room_update"), x.room_id, x.last_message, x.last_sender_id,
+           x.last_message_seq, x.last_activity_at, x.members);
 }
 
 /// A broadcast as a node hands it to its local connections: the body is shared, not copied.
@@ -94,10 +98,16 @@ struct user_delivery {
   std::string queue;
   /// The JSON body, encoded once for every listed user.
   std::string body;
+  /// A room update after a message names the room and the message's sender and seq: a session
+  /// that hides the sender there replaces the message with a placeholder. 0 otherwise.
+  int64_t room_id = 0;
+  int64_t sender_id = 0;
+  int64_t seq = 0;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, user_delivery& x) {
-  return f(caf::meta::type_name("chat::user_delivery"), x.users, x.queue, x.body);
+  return f(caf::meta::type_name("chat::user_delivery"), x.users, x.queue, x.body, x.room_id,
+           x.sender_id, x.seq);
 }
 
 } // namespace chat

@@ -88,11 +88,14 @@ struct room_view {
   std::string pins_json;
   /// Whether the member marked the room as a favorite.
   bool favorite = false;
+  /// Whether the member hides the last message's sender (a block, either way, in a room that is
+  /// not DIRECT): the room shows a placeholder as its last message.
+  bool last_message_hidden = false;
 };
 
 template <class Inspector> typename Inspector::result_type inspect(Inspector& f, room_view& x) {
   return f(caf::meta::type_name("chat::room_view"), x.room, x.participants, x.viewer, x.read_seq,
-           x.unread_count, x.role, x.pins_json, x.favorite);
+           x.unread_count, x.role, x.pins_json, x.favorite, x.last_message_hidden);
 }
 
 /// Reply to a claim: the room's state once this node owns it under a new epoch.

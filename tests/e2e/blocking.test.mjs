@@ -1,7 +1,8 @@
 // Blocking in a GROUP room through a real chatd: each of the two stops receiving the other's
 // messages, live, in since-seq replays, on /app/sync and in REST history, as placeholders
 // {roomId, seq, hidden: true} so that the shared seq shows no gap; others see everything; the
-// changes of a hidden message do not reach them either; unblocking shows everything again.
+// changes of a hidden message do not reach them either; unblocking shows everything again; room
+// lists (the last message, the pins) show the hidden sender's messages as placeholders.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -94,5 +95,33 @@ describe('blocking in GROUP rooms', () => {
     await waitFor(() => live(aliceClient).length === 4, 'the new message');
     assert.deepEqual(view(live(aliceClient)).at(-1), '5:bob again');
     assert.deepEqual(view(await history(alice)), ['1:before the block', '2:bob edits', '3:carol speaks', '4:alice speaks', '5:bob again']);
+  });
+
+  it('room lists show a hidden sender\'s last message and pins as placeholders', async () => {
+    const [aliceClient, , carolClient] = clients;
+    await aliceClient.subscribe('/user/queue/room-updates');
+    await carolClient.subscribe('/user/queue/room-updates');
+    assert.equal((await rest(node, 'POST', '/api/v1/users/block', { targetUserId: bob.id }, alice.token)).status, 204);
+    await sleep(300); // the sessions re-read whom to hide
+    const last = await send(bob, 'bob is last');
+    const messageUpdates = client => client.inbox('/user/queue/room-updates').filter(u => u.roomId === room.id && u.lastMessage);
+    await waitFor(() => messageUpdates(aliceClient).length === 1 && messageUpdates(carolClient).length === 1, 'room updates');
+    assert.deepEqual(messageUpdates(aliceClient)[0].lastMessage, { roomId: room.id, seq: last.seq, hidden: true });
+    assert.equal(messageUpdates(carolClient)[0].lastMessage.content, 'bob is last');
+    const listed = async user => (await rest(node, 'GET', '/api/v1/chatrooms', undefined, user.token)).body.find(r => r.id === room.id);
+    assert.deepEqual((await listed(alice)).lastMessage, { roomId: room.id, seq: last.seq, hidden: true });
+    assert.equal((await listed(carol)).lastMessage.content, 'bob is last');
+    assert.equal((await listed(bob)).lastMessage.content, 'bob is last');
+
+    // A pinned message of the hidden sender is a placeholder in the room too.
+    assert.equal((await rest(node, 'POST', '/api/v1/messages/pin', { messageId: last.id, roomId: room.id }, alice.token)).status, 200);
+    const pinned = async user => (await rest(node, 'GET', `/api/v1/chatrooms/${room.id}`, undefined, user.token)).body.pinned;
+    assert.deepEqual((await pinned(alice)).map(p => p.message), [{ roomId: room.id, seq: last.seq, hidden: true }]);
+    assert.equal((await pinned(carol))[0].message.content, 'bob is last');
+    const pinUpdate = client => client.inbox('/user/queue/room-updates').find(u => u.roomId === room.id && u.reason === 'PINS_CHANGED');
+    await waitFor(() => pinUpdate(aliceClient) && pinUpdate(carolClient), 'the pin reaches the room lists');
+    assert.deepEqual(pinUpdate(aliceClient).room.pinned[0].message, { roomId: room.id, seq: last.seq, hidden: true });
+    assert.deepEqual(pinUpdate(aliceClient).room.lastMessage, { roomId: room.id, seq: last.seq, hidden: true });
+    assert.equal(pinUpdate(carolClient).room.pinned[0].message.content, 'bob is last');
   });
 });

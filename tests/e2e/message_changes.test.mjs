@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { chatctl, newUser, readEvents, rest, sqlValue, startChatd, stompClient, waitFor } from './lib/harness.mjs';
+import { chatctl, newUser, readEvents, rest, sleep, sqlValue, startChatd, stompClient, waitFor } from './lib/harness.mjs';
 
 describe('message changes', () => {
   let node;
@@ -167,7 +167,7 @@ describe('message changes', () => {
 
   it('pins: OWNER or ADMIN only, at most 3 a room, on the message, the room and the pin list', async () => {
     const msgs = [];
-    for (let i = 0; i < 4; ++i) msgs.push(await send(bob, `pin me ${i}`));
+    for (let i = 0; i < 5; ++i) msgs.push(await send(bob, `pin me ${i}`));
     const pin = (user, m) => rest(node, 'POST', '/api/v1/messages/pin', { messageId: m.id, roomId: room.id }, user.token);
     assert.equal((await pin(bob, msgs[0])).status, 403);
     assert.equal((await pin(mallory, msgs[0])).status, 403);
@@ -209,6 +209,14 @@ describe('message changes', () => {
     assert.equal((await rest(node, 'DELETE', `/api/v1/messages/${msgs[1].id}`, undefined, bob.token)).status, 204);
     const after = await rest(node, 'GET', `/api/v1/messages/pins/${room.id}`, undefined, bob.token);
     assert.deepEqual(after.body.map(p => p.message.id), [msgs[2].id]);
+    // ... and the room lists hear of it.
+    await waitFor(() => pinUpdates().length === 7, 'PINS_CHANGED after deleting a pinned message');
+    assert.deepEqual(pinUpdates().at(-1).room.pinned.map(p => p.message.id), [msgs[2].id]);
+    // Deleting a message that is not pinned leaves the pins alone: no PINS_CHANGED.
+    assert.equal((await rest(node, 'DELETE', `/api/v1/messages/${msgs[4].id}`, undefined, alice.token)).status, 204);
+    await waitFor(async () => (await detail(msgs[4].id)).body.deleted === true, 'the delete');
+    await sleep(300);
+    assert.equal(pinUpdates().length, 7);
   });
 
   it('every change is one event in version order, on the topic and in Kafka', async () => {
