@@ -17,6 +17,7 @@
 #include "apps/stop_signals.hpp"
 #include "cluster/node.hpp"
 #include "gateway/auth/password_hasher.hpp"
+#include "gateway/auth/rate_limiter.hpp"
 #include "gateway/http/http_server.hpp"
 #include "gateway/http/websocket_server.hpp"
 #include "gateway/rest/rest_api.hpp"
@@ -90,7 +91,10 @@ int main(int argc, char** argv) {
   }
 
   caf::actor_system sys{cfg};
-  auto actors = start_node(sys, settings);
+  // Scheduled messages take from their sender's budget like the sender's own sends.
+  auto limiter = std::make_shared<rate_limiter>(cfg.gateway.send_rate);
+  auto actors =
+    start_node(sys, settings, [limiter](int64_t sender) { return limiter->allow(sender); });
   auto& self_info = settings.cluster.self;
   if (self_info.cluster_port != 0) {
     // Peers reach this node through its root (the cluster directory).
@@ -117,11 +121,12 @@ int main(int argc, char** argv) {
   context->membership = actors.membership;
   context->users = actors.users;
   context->notifications = actors.notifications;
+  context->schedules = actors.schedules;
   context->hasher = spawn_password_hasher(sys, cfg.auth.hash_workers);
   context->tokens = std::make_shared<token_service>(
     secret, std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.access_ttl),
     std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.refresh_ttl));
-  context->limiter = std::make_shared<rate_limiter>(context->settings.send_rate);
+  context->limiter = limiter;
   cfg.arm_faults();
   if (cfg.faults_enabled)
     spdlog::warn("fault injection is enabled (/admin/faults)");

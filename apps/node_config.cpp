@@ -33,6 +33,8 @@ node_config::node_config(const char* program) {
   settings.room.add_options(custom_options_); // with [saga]
   settings.relay.add_options(custom_options_);
   settings.recovery.add_options(custom_options_);
+  settings.scheduler.add_options(custom_options_);
+  settings.previews.add_options(custom_options_);
   settings.fanout.add_options(custom_options_);
   auth.add_options(custom_options_);
   gateway.add_options(custom_options_);
@@ -102,7 +104,8 @@ std::string node_config::check_ranges() const {
   for (auto problem :
        {settings.cluster.check(), http.check(), settings.db.check(), settings.kafka.check(),
         settings.room.check(), settings.relay.check(), settings.recovery.check(),
-        settings.fanout.check(), auth.check(), gateway.check()})
+        settings.scheduler.check(), settings.previews.check(), settings.fanout.check(),
+        auth.check(), gateway.check()})
     if (!problem.empty())
       return problem;
   // What spans components.
@@ -133,6 +136,7 @@ node_settings node_config::node() const {
   result.room.node = settings.node_id;
   result.cluster.self.id = settings.node_id;
   result.cluster.self.http_port = http.port;
+  result.scheduler.node = settings.node_id;
   // An undecided saga waits for recovery's decision: asking more often than recovery decides
   // is useless, less often keeps its sender waiting.
   result.room.undecided_recheck = std::min(result.room.undecided_recheck, result.recovery.interval);
@@ -141,9 +145,9 @@ node_settings node_config::node() const {
 
 std::map<std::string, std::string> node_config::option_values() const {
   // The sections of the node's components (CAF's own sections are CAF's defaults).
-  static const std::set<std::string> ours{"node", "cluster", "http",   "db",       "kafka",
-                                          "room", "saga",    "outbox", "recovery", "fanout",
-                                          "auth", "gateway", "faults", "log"};
+  static const std::set<std::string> ours{
+    "node",     "cluster", "http", "db",      "kafka",  "room", "saga",      "outbox",
+    "recovery", "fanout",  "auth", "gateway", "faults", "log",  "schedules", "previews"};
   std::map<std::string, std::string> result;
   for (auto& opt : custom_options_) {
     if (ours.count(text(opt.category())) == 0)

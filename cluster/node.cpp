@@ -10,19 +10,26 @@
 #include "persistence/db/worker.hpp"
 #include "persistence/membership/membership_store.hpp"
 #include "persistence/messages/message_store.hpp"
+#include "persistence/previews/preview_store.hpp"
 #include "persistence/rooms/commit_store.hpp"
+#include "persistence/schedules/schedule_store.hpp"
 #include "persistence/streamer/notification_store.hpp"
 #include "persistence/streamer/streamer_queries.hpp"
 #include "persistence/users/user_store.hpp"
+#include "protocol/clock.hpp"
 #include "protocol/codec/event_json.hpp"
+#include "protocol/codec/message_json.hpp"
 #include "protocol/errors.hpp"
+#include "protocol/types/delivery.hpp"
 #include "protocol/types/streamer.hpp"
 
 namespace chat {
 
-node_actors start_node(caf::actor_system& sys, node_settings settings) {
+node_actors start_node(caf::actor_system& sys, node_settings settings,
+                       std::function<bool(int64_t sender)> may_send) {
   settings.room.node = settings.node_id;
   settings.cluster.self.id = settings.node_id;
+  settings.scheduler.node = settings.node_id;
   node_actors result;
   // Each store has its own workers: a slow REST query never queues behind (or in front of)
   // a saga step, and sign-ups never wait for room commits.
@@ -43,8 +50,13 @@ node_actors start_node(caf::actor_system& sys, node_settings settings) {
   }
   // The fan-out and the rooms refer to each other: the fan-out gets the directory afterwards.
   result.fanout = sys.spawn(fanout, settings.fanout);
-  result.room_manager = sys.spawn(room_manager, settings.room, result.messages, result.commits,
-                                  caf::actor_cast<subscriber_actor>(result.fanout));
+  if (settings.previews.enabled) {
+    result.preview_cache = sys.spawn(preview_store, settings.db.previews());
+    result.previewer = sys.spawn(previewer, settings.previews, result.preview_cache);
+  }
+  result.room_manager =
+    sys.spawn(room_manager, settings.room, result.messages, result.commits,
+              caf::actor_cast<subscriber_actor>(result.fanout), result.previewer);
   if (settings.cluster.self.cluster_port != 0)
     result.cluster_db =
       sys.spawn<caf::detached>(db_worker, settings.db.session_dsn(settings.db.rooms_dsn));
@@ -52,7 +64,24 @@ node_actors start_node(caf::actor_system& sys, node_settings settings) {
                                result.fanout, result.cluster_db);
   caf::anon_send(result.fanout, caf::actor_cast<room_directory_actor>(result.directory),
                  result.messages);
+  if (result.previewer)
+    caf::anon_send(result.previewer, caf::actor_cast<room_directory_actor>(result.directory));
   result.sweeper = sys.spawn(recovery_sweeper, settings.recovery, result.messages, result.commits);
+  result.schedules = sys.spawn(schedule_store, settings.db.schedules());
+  if (settings.scheduler.enabled) {
+    auto fanout = result.fanout;
+    scheduler_deps deps{result.schedules, caf::actor_cast<room_directory_actor>(result.directory),
+                        std::move(may_send),
+                        [fanout](int64_t sender, const status_event& status) {
+                          // The sender's sessions show it on /topic/message/status/{roomId}.
+                          caf::anon_send(fanout, user_delivery{{sender},
+                                                               message_status_queue,
+                                                               encode_status(status),
+                                                               status.room_id});
+                        },
+                        [] { return now_ms(); }};
+    result.scheduler = sys.spawn(scheduler, settings.scheduler, std::move(deps));
+  }
   if (settings.relay_enabled)
     result.relay = sys.spawn(outbox_relay, settings.relay, settings.kafka,
                              settings.db.session_dsn(settings.db.rooms_dsn));
@@ -81,6 +110,10 @@ void stop_node(node_actors& actors) {
   stop(actors.mention_listener);
   stop(actors.notifications);
   stop(actors.relay);
+  stop(actors.scheduler);
+  stop(actors.previewer);
+  stop(actors.preview_cache);
+  stop(actors.schedules);
   stop(actors.sweeper);
   stop(actors.directory);
   stop(actors.cluster_db);

@@ -2,13 +2,17 @@
 // how they start and stop. The gateway and the programs build on this.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include <caf/fwd.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "actors/background/outbox_relay.hpp"
+#include "actors/background/previewer.hpp"
 #include "actors/background/recovery_sweeper.hpp"
+#include "actors/background/scheduler.hpp"
 #include "actors/room/room_settings.hpp"
 #include "cluster/cluster_directory.hpp"
 #include "cluster/fanout.hpp"
@@ -30,6 +34,8 @@ struct node_settings {
   room_settings room;
   relay_settings relay;
   recovery_settings recovery;
+  scheduler_settings scheduler;
+  preview_settings previews;
   kafka_settings kafka;
   fanout_settings fanout;
   cluster_settings cluster;
@@ -52,13 +58,21 @@ struct node_actors {
   db_worker_actor cluster_db;
   outbox_relay_actor relay;
   recovery_sweeper_actor sweeper;
+  schedule_store_actor schedules;
+  /// With [schedules] enabled only.
+  scheduler_actor scheduler;
+  /// With [previews] enabled only.
+  preview_store_actor preview_cache;
+  previewer_actor previewer;
   /// With a streamer store only.
   notification_store_actor notifications;
   notification_listener_actor mention_listener;
 };
 
-/// Spawns the actors of a node. The node's id is copied into each component.
-node_actors start_node(caf::actor_system& sys, node_settings settings);
+/// Spawns the actors of a node. The node's id is copied into each component. `may_send` is the
+/// senders' rate limit that scheduled messages take from too (none: unlimited).
+node_actors start_node(caf::actor_system& sys, node_settings settings,
+                       std::function<bool(int64_t sender)> may_send = {});
 
 /// Sends every actor of the node an exit message (the actor system then waits for them).
 void stop_node(node_actors& actors);

@@ -49,3 +49,8 @@ find_package(spdlog REQUIRED CONFIG)
 find_package(nlohmann_json 3.10 REQUIRED CONFIG)
 find_package(Boost 1.74 REQUIRED)
 find_package(benchmark CONFIG)
+
+# libcurl and gumbo (URL previews: fetching pages, parsing their HTML).
+find_package(CURL REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(gumbo REQUIRED IMPORTED_TARGET gumbo)

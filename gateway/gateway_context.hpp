@@ -85,6 +85,7 @@ struct gateway_context {
   user_store_actor users;
   /// chat-streamer's store; invalid when the node has none.
   notification_store_actor notifications;
+  schedule_store_actor schedules;
   password_hasher_actor hasher;
   std::shared_ptr<token_service> tokens;
   std::shared_ptr<rate_limiter> limiter;

@@ -229,6 +229,36 @@ using presence_snapshot_atom = caf::atom_constant<caf::atom("presnap")>;
 /// A member's status changed (the room shows or hides them).
 using member_status_atom = caf::atom_constant<caf::atom("mstatus")>;
 
+// -- scheduled messages -----------------------------------------------------------------------
+/// Create a scheduled message.
+using schedule_atom = caf::atom_constant<caf::atom("schedule")>;
+/// List a user's scheduled messages.
+using schedules_atom = caf::atom_constant<caf::atom("schedules")>;
+/// Change a scheduled message.
+using schedule_set_atom = caf::atom_constant<caf::atom("schedset")>;
+/// Cancel a scheduled message.
+using schedule_cancel_atom = caf::atom_constant<caf::atom("schedcncl")>;
+/// Claim the occurrences that are due.
+using claim_due_atom = caf::atom_constant<caf::atom("claimdue")>;
+/// A claimed occurrence ended (sent or failed for good).
+using occurrence_done_atom = caf::atom_constant<caf::atom("occdone")>;
+/// Give a claimed occurrence back, to be tried again later.
+using occurrence_retry_atom = caf::atom_constant<caf::atom("occretry")>;
+/// Give back every claim of a node.
+using release_claims_atom = caf::atom_constant<caf::atom("relclaims")>;
+/// A fired occurrence got no final status in time.
+using fire_timeout_atom = caf::atom_constant<caf::atom("firetmo")>;
+
+// -- URL previews -----------------------------------------------------------------------------
+/// Preview the first URL of a committed message.
+using preview_atom = caf::atom_constant<caf::atom("preview")>;
+/// Read a URL's cached preview.
+using cached_preview_atom = caf::atom_constant<caf::atom("cachedprev")>;
+/// Store a URL's preview in the cache.
+using cache_preview_atom = caf::atom_constant<caf::atom("cacheprev")>;
+/// A page fetch ended.
+using fetched_atom = caf::atom_constant<caf::atom("fetched")>;
+
 // -- background work --------------------------------------------------------------------------
 /// A periodic timer of the receiving actor fired.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;

@@ -24,6 +24,11 @@ struct search_query;
 struct user;
 struct user_credentials;
 
+// -- types/schedule.hpp -----------------------------------------------------------------------
+struct scheduled_message;
+struct schedule_change;
+struct occurrence_outcome;
+
 // -- types/people.hpp -------------------------------------------------------------------------
 struct profile;
 struct profile_update;

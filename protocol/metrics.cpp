@@ -96,6 +96,27 @@ std::string metrics::render_prometheus() const {
       recovery_forwarded);
   put(out, "chat_recovery_aborted_total", "counter", "Messages compensated by recovery.",
       recovery_aborted);
+  put(out, "chat_schedules_due_total", "counter", "Scheduled occurrences claimed by this node.",
+      schedules_due);
+  put(out, "chat_schedules_fired_total", "counter", "Scheduled occurrences sent to their room.",
+      schedules_fired);
+  put(out, "chat_schedules_sent_total", "counter", "Scheduled occurrences SAVED.", schedules_sent);
+  put(out, "chat_schedules_failed_total", "counter", "Scheduled occurrences FAILED for good.",
+      schedules_failed);
+  put(out, "chat_schedules_retried_total", "counter",
+      "Scheduled occurrences given back to be tried again.", schedules_retried);
+  put(out, "chat_schedule_late_milliseconds_sum", "counter",
+      "Sum of how late fired occurrences were.", schedule_late_ms_sum);
+  put(out, "chat_schedule_late_milliseconds_max", "gauge", "The latest a fired occurrence was.",
+      schedule_late_ms_max);
+  put(out, "chat_previews_fetched_total", "counter", "URL previews fetched.", previews_fetched);
+  put(out, "chat_previews_cached_total", "counter", "URL previews served from the cache.",
+      previews_cached);
+  put(out, "chat_previews_refused_total", "counter",
+      "URL previews refused (address, scheme, not HTML, too large, too many redirects).",
+      previews_refused);
+  put(out, "chat_previews_failed_total", "counter",
+      "URL previews that failed (timeout, HTTP error, network, nothing to show).", previews_failed);
   return out;
 }
 

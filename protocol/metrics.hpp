@@ -52,6 +52,19 @@ struct metrics {
   std::atomic<int64_t> rate_limited{0};
   std::atomic<int64_t> http_requests{0};
 
+  std::atomic<int64_t> schedules_due{0};
+  std::atomic<int64_t> schedules_fired{0};
+  std::atomic<int64_t> schedules_sent{0};
+  std::atomic<int64_t> schedules_failed{0};
+  std::atomic<int64_t> schedules_retried{0};
+  std::atomic<int64_t> schedule_late_ms_sum{0};
+  std::atomic<int64_t> schedule_late_ms_max{0};
+
+  std::atomic<int64_t> previews_fetched{0};
+  std::atomic<int64_t> previews_cached{0};
+  std::atomic<int64_t> previews_refused{0};
+  std::atomic<int64_t> previews_failed{0};
+
   /// The process-wide instance.
   static metrics& instance();
 

@@ -20,6 +20,7 @@
 #include "protocol/types/room_admin.hpp"
 #include "protocol/types/room_commit.hpp"
 #include "protocol/types/saga.hpp"
+#include "protocol/types/schedule.hpp"
 #include "protocol/types/streamer.hpp"
 #include "protocol/types/user.hpp"
 
@@ -41,6 +42,10 @@ void register_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<change_result>("chat::change_result");
   cfg.add_message_type<room_pin>("chat::room_pin");
   cfg.add_message_type<std::vector<room_pin>>("std::vector<chat::room_pin>");
+  cfg.add_message_type<scheduled_message>("chat::scheduled_message");
+  cfg.add_message_type<std::vector<scheduled_message>>("std::vector<chat::scheduled_message>");
+  cfg.add_message_type<schedule_change>("chat::schedule_change");
+  cfg.add_message_type<occurrence_outcome>("chat::occurrence_outcome");
   cfg.add_message_type<bookmark>("chat::bookmark");
   cfg.add_message_type<std::vector<bookmark>>("std::vector<chat::bookmark>");
   cfg.add_message_type<room_participant>("chat::room_participant");

@@ -63,6 +63,9 @@ void deliver(room_ptr self, const chat_message& msg) {
     members.push_back(member_unread{user, member.unread});
   }
   st.last_activity_at = std::max(st.last_activity_at, msg.created_at);
+  // A URL gets its preview off the hot path; the previewer looks closer.
+  if (st.deps.previewer && msg.content.find("://") != std::string::npos)
+    self->send(st.deps.previewer, preview_atom::value, st.id, msg.id, msg.content);
   if (st.subscribers.empty() && !st.deps.fanout)
     return;
   set_last_message(st, msg);

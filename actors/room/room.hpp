@@ -22,6 +22,7 @@
 
 #include "actors/room/dedupe_window.hpp"
 #include "actors/room/room_settings.hpp"
+#include "protocol/interfaces/background.hpp"
 #include "protocol/interfaces/delivery.hpp"
 #include "protocol/interfaces/room.hpp"
 #include "protocol/interfaces/stores.hpp"
@@ -40,6 +41,8 @@ struct room_deps {
   room_manager_actor manager;
   /// The node's fan-out, which takes room updates to the members' sessions; may be invalid.
   subscriber_actor fanout;
+  /// Told of each committed message with a URL; may be invalid (no previews).
+  previewer_actor previewer;
 };
 
 struct room_state {

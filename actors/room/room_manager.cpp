@@ -6,12 +6,14 @@ namespace chat {
 
 room_manager_actor::behavior_type
 room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room_settings settings,
-             message_store_actor messages, commit_store_actor commits, subscriber_actor fanout) {
+             message_store_actor messages, commit_store_actor commits, subscriber_actor fanout,
+             previewer_actor previewer) {
   auto& st = self->state;
   st.settings = std::move(settings);
   st.messages = std::move(messages);
   st.commits = std::move(commits);
   st.fanout = std::move(fanout);
+  st.previewer = std::move(previewer);
   // Rooms are linked so that they stop with the manager. The exit of a room (passivation,
   // fence, failed activation) only removes it; any other exit message stops the manager.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -36,7 +38,7 @@ room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room
       auto& st = self->state;
       if (auto i = st.rooms.find(id); i != st.rooms.end())
         return i->second;
-      room_deps deps{st.messages, st.commits, self, st.fanout};
+      room_deps deps{st.messages, st.commits, self, st.fanout, st.previewer};
       auto handle = self->spawn<caf::linked>(room, id, st.settings, deps);
       st.rooms.emplace(id, handle);
       st.by_address.emplace(handle.address(), id);

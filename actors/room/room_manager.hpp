@@ -13,6 +13,7 @@
 
 #include "actors/room/room.hpp"
 #include "actors/room/room_settings.hpp"
+#include "protocol/interfaces/background.hpp"
 #include "protocol/interfaces/delivery.hpp"
 #include "protocol/interfaces/room.hpp"
 #include "protocol/interfaces/stores.hpp"
@@ -26,6 +27,7 @@ struct room_manager_state {
   message_store_actor messages;
   commit_store_actor commits;
   subscriber_actor fanout;
+  previewer_actor previewer;
   std::unordered_map<int64_t, room_actor> rooms;
   std::map<caf::actor_addr, int64_t> by_address;
   /// Rooms handing off -> the requests waiting for them to stop.
@@ -34,7 +36,7 @@ struct room_manager_state {
 
 room_manager_actor::behavior_type
 room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room_settings settings,
-             message_store_actor messages, commit_store_actor commits,
-             subscriber_actor fanout = {});
+             message_store_actor messages, commit_store_actor commits, subscriber_actor fanout = {},
+             previewer_actor previewer = {});
 
 } // namespace chat

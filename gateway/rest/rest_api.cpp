@@ -20,6 +20,7 @@ http_handler make_rest_api(std::shared_ptr<gateway_context> ctx, admin_context a
   rest::add_reaction_and_pin_routes(*routes, ctx);
   rest::add_search_and_bookmark_routes(*routes, ctx);
   rest::add_forward_routes(*routes, ctx);
+  rest::add_schedule_routes(*routes, ctx);
   add_admin_routes(*routes, admin);
   return [routes](http_request request, http_responder respond) {
     routes->dispatch(std::move(request), std::move(respond));

@@ -44,6 +44,9 @@ void add_reaction_and_pin_routes(router& routes, const std::shared_ptr<gateway_c
 /// /api/v1/messages/search, /bookmark, /bookmarks.
 void add_search_and_bookmark_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
 
+/// /api/v1/messages/schedule: scheduled messages.
+void add_schedule_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
+
 /// /api/v1/messages/forward.
 void add_forward_routes(router& routes, const std::shared_ptr<gateway_context>& ctx);
 

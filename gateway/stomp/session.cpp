@@ -293,6 +293,8 @@ connection_actor::behavior_type connection(session_ptr self, std::shared_ptr<gat
     [=](const user_delivery& delivery) {
       if (delivery.queue == blocks_changed_queue)
         load_hidden_senders(self); // a block of this user or by them changed
+      else if (delivery.queue == message_status_queue)
+        deliver_status_body(self, delivery.room_id, delivery.body);
       else if (delivery.sender_id != 0 &&
                is_hidden(hidden_in(self, delivery.room_id), delivery.sender_id))
         to_queue(self, delivery.queue,

@@ -222,14 +222,28 @@ void announce_presence_in(session_ptr self, int64_t room_id) {
     [](const caf::error&) {});
 }
 
-void deliver_status(session_ptr self, const status_event& event) {
+namespace {
+
+/// Emits a status body (made once, when a subscription takes it) on the status subscriptions
+/// of a room.
+template <class MakeBody> void emit_status(session_ptr self, int64_t room_id, MakeBody make_body) {
   std::shared_ptr<const std::string> body;
   for (auto& [id, sub] : self->state.subscriptions)
-    if (sub.type == subscription::kind::status && sub.room_id == event.room_id && !sub.pending) {
+    if (sub.type == subscription::kind::status && sub.room_id == room_id && !sub.pending) {
       if (!body)
-        body = std::make_shared<const std::string>(encode_status(event));
+        body = std::make_shared<const std::string>(make_body());
       emit(self, sub, body);
     }
+}
+
+} // namespace
+
+void deliver_status(session_ptr self, const status_event& event) {
+  emit_status(self, event.room_id, [&] { return encode_status(event); });
+}
+
+void deliver_status_body(session_ptr self, int64_t room_id, std::string body) {
+  emit_status(self, room_id, [&] { return std::move(body); });
 }
 
 } // namespace chat

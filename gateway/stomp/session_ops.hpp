@@ -85,6 +85,10 @@ void announce_presence_in(session_ptr self, int64_t room_id);
 /// Delivers a status on the session's /topic/message/status/{roomId} subscriptions.
 void deliver_status(session_ptr self, const status_event& event);
 
+/// Delivers an encoded status (one the node sent for the user, e.g. of a scheduled message) on
+/// the session's /topic/message/status/{roomId} subscriptions.
+void deliver_status_body(session_ptr self, int64_t room_id, std::string body);
+
 /// A live room event for a subscription: in seq order, once (held while pending).
 void deliver_to_subscription(session_ptr self, subscription& sub, const local_broadcast& event);
 

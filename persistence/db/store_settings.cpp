@@ -68,6 +68,14 @@ store_settings database_settings::users() const {
   return {session_dsn(rooms_dsn), user_pool_size, max_batch};
 }
 
+store_settings database_settings::schedules() const {
+  return {session_dsn(rooms_dsn), 1, 1};
+}
+
+store_settings database_settings::previews() const {
+  return {session_dsn(rooms_dsn), 1, 1};
+}
+
 store_settings database_settings::streamer() const {
   return {session_dsn(streamer_dsn), 1, 1};
 }

@@ -52,6 +52,10 @@ struct database_settings {
   store_settings commits() const;
   store_settings membership() const;
   store_settings users() const;
+  /// The schedule store (rooms database, one worker).
+  store_settings schedules() const;
+  /// The URL preview cache (rooms database, one worker).
+  store_settings previews() const;
   /// chat-streamer's store as chatd reads it (one worker).
   store_settings streamer() const;
 };

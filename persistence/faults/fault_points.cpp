@@ -1,6 +1,7 @@
 #include "persistence/faults/fault_points.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -11,9 +12,10 @@ namespace chat {
 
 const std::vector<std::string>& fault_point_names() {
   static const std::vector<std::string> names{
-    fault_point::message_insert, fault_point::message_finalize, fault_point::message_delete,
-    fault_point::room_commit,    fault_point::outbox_claim,     fault_point::kafka_produce,
-    fault_point::room_change,    fault_point::message_apply,
+    fault_point::message_insert,  fault_point::message_finalize, fault_point::message_delete,
+    fault_point::room_commit,     fault_point::outbox_claim,     fault_point::kafka_produce,
+    fault_point::room_change,     fault_point::message_apply,    fault_point::schedule_claim,
+    fault_point::schedule_finish,
   };
   return names;
 }
@@ -55,8 +57,10 @@ std::optional<fault_spec> parse_fault_spec(std::string_view text, std::string& e
     result.duration = std::chrono::milliseconds{30000};
   } else if (text == "crash") {
     result.action = fault_action::crash;
+  } else if (text == "kill") {
+    result.action = fault_action::kill;
   } else {
-    error = "unknown fault action '" + std::string{text} + "' (fail, delay, hang, crash)";
+    error = "unknown fault action '" + std::string{text} + "' (fail, delay, hang, crash, kill)";
     return std::nullopt;
   }
   if (duration) {
@@ -84,6 +88,9 @@ std::string to_string(const fault_spec& x) {
     break;
   case fault_action::crash:
     result = "crash";
+    break;
+  case fault_action::kill:
+    result = "kill";
     break;
   }
   if (x.action == fault_action::delay || x.action == fault_action::hang)
@@ -157,6 +164,9 @@ void fault_registry::hit(std::string_view point) {
     return;
   case fault_action::crash:
     throw worker_crash(what + " crashed its actor");
+  case fault_action::kill:
+    // As kill -9 at this very point: no destructor, no flush, no goodbye to anyone.
+    std::_Exit(137);
   }
 }
 

@@ -25,6 +25,10 @@ constexpr const char* room_change = "room.change";
 constexpr const char* message_apply = "message.apply";
 constexpr const char* outbox_claim = "outbox.claim";
 constexpr const char* kafka_produce = "kafka.produce";
+/// The scheduler's claim of due occurrences, right after its transaction committed.
+constexpr const char* schedule_claim = "schedule.claim";
+/// Recording how an occurrence ended, before its transaction (after the message's saga).
+constexpr const char* schedule_finish = "schedule.finish";
 /// chat-streamer: after a batch's transaction committed, before its offsets are committed.
 constexpr const char* streamer_offsets = "streamer.offsets";
 } // namespace fault_point
@@ -41,6 +45,8 @@ enum class fault_action {
   hang,
   /// The actor running the operation dies mid-operation (before its commit).
   crash,
+  /// The whole process dies on the spot, as with kill -9.
+  kill,
 };
 
 struct fault_spec {

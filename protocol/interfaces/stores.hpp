@@ -179,4 +179,34 @@ using notification_store_actor = caf::typed_actor<
   // A user's newest notifications (user, limit), newest first.
   caf::replies_to<mentions_atom, int64_t, int32_t>::with<std::vector<mention_notification>>>;
 
+/// The schedule store (rooms database): scheduled messages, and the claims by which exactly one
+/// node fires each occurrence.
+using schedule_store_actor = caf::typed_actor<
+  // Creates a PENDING schedule of a room member; replies with it (NOT_MEMBER otherwise).
+  caf::replies_to<schedule_atom, scheduled_message>::with<scheduled_message>,
+  // The user's schedules (user, room or 0 for all), the next due first.
+  caf::replies_to<schedules_atom, int64_t, int64_t>::with<std::vector<scheduled_message>>,
+  // Changes a PENDING schedule of its owner; replies with it (NOT_FOUND, CONFLICT).
+  caf::replies_to<schedule_set_atom, schedule_change>::with<scheduled_message>,
+  // Cancels a PENDING schedule of its owner (user, schedule); true once CANCELLED.
+  caf::replies_to<schedule_cancel_atom, int64_t, int64_t>::with<bool>,
+  // Claims the occurrences due (node, now ms, lease ms, limit), oldest first.
+  caf::replies_to<claim_due_atom, std::string, int64_t, int64_t,
+                  int32_t>::with<std::vector<scheduled_message>>,
+  // Records how a claimed occurrence ended (node, outcome); false when the node no longer
+  // holds that occurrence (nothing changed).
+  caf::replies_to<occurrence_done_atom, std::string, occurrence_outcome>::with<bool>,
+  // Gives a claimed occurrence back until a time (node, schedule, occurrence, retry at ms);
+  // false when the node no longer holds it.
+  caf::replies_to<occurrence_retry_atom, std::string, int64_t, int64_t, int64_t>::with<bool>,
+  // Gives back every claim of a node (it starts); replies with how many there were.
+  caf::replies_to<release_claims_atom, std::string>::with<int64_t>>;
+
+/// The URL preview cache (rooms database).
+using preview_store_actor = caf::typed_actor<
+  // The preview JSON of a URL fetched less than a TTL ago (url, ttl ms), or "".
+  caf::replies_to<cached_preview_atom, std::string, int64_t>::with<std::string>,
+  // Stores the preview of a URL (url, preview JSON); true once stored.
+  caf::replies_to<cache_preview_atom, std::string, std::string>::with<bool>>;
+
 } // namespace chat

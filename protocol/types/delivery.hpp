@@ -91,6 +91,10 @@ struct local_broadcast {
 /// The queue of a user_delivery that tells the user's sessions that a block by or of the user
 /// changed (they read whose messages to hide again); never shown to clients.
 constexpr const char* blocks_changed_queue = "internal:blocks-changed";
+/// The queue of a user_delivery that carries a status of one of the user's messages sent by
+/// the node, not by a session (a scheduled message): the sessions show it on their
+/// /topic/message/status/{roomId} subscriptions (room_id names the room).
+constexpr const char* message_status_queue = "internal:message-status";
 
 struct user_delivery {
   std::vector<int64_t> users;

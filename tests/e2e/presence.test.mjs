@@ -91,6 +91,8 @@ describe('presence', () => {
     const aliceClient = await connect(alice);
     await aliceClient.subscribe('/user/queue/errors');
     await waitFor(async () => (await profile(alice)).online === true, 'alice online');
+    // Her arrival reaches bob first: count from there.
+    await waitFor(() => events(bobClient, alice.id).at(-1)?.active === true, 'alice shown to bob');
     const seen = events(bobClient, alice.id).length;
     const away = await rest(node, 'PUT', '/api/v1/users/status', { status: 'AWAY', statusMessage: 'lunch' }, alice.token);
     assert.equal(away.status, 200);

@@ -178,7 +178,8 @@ CAF_TEST(a seq taken by another owner stops the room) {
 }
 
 CAF_TEST(a room handed off finishes its sagas in flight and then stops) {
-  auto manager = sys.spawn(room_manager, settings, messages, commits, subscriber_actor{});
+  auto manager =
+    sys.spawn(room_manager, settings, messages, commits, subscriber_actor{}, previewer_actor{});
   started.push_back(caf::actor_cast<caf::actor>(manager));
   auto hdl = ask<room_actor>(manager, lookup_atom::value, int64_t{7});
   self->monitor(hdl);
@@ -207,7 +208,8 @@ CAF_TEST(a room handed off finishes its sagas in flight and then stops) {
 }
 
 CAF_TEST(an idle room passivates and reactivates from the store) {
-  auto manager = sys.spawn(room_manager, settings, messages, commits, subscriber_actor{});
+  auto manager =
+    sys.spawn(room_manager, settings, messages, commits, subscriber_actor{}, previewer_actor{});
   started.push_back(caf::actor_cast<caf::actor>(manager));
   auto hdl = ask<room_actor>(manager, lookup_atom::value, int64_t{7});
   send(hdl, draft("a"));
