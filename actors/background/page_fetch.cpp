@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <strings.h>
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -394,15 +395,17 @@ std::string resolve_url(const std::string& base, const std::string& relative) {
 }
 
 std::string first_url(std::string_view text) {
+  // Case-insensitive, without copying the text.
+  auto starts_with = [text](size_t i, std::string_view prefix) {
+    return text.size() - i >= prefix.size() &&
+           strncasecmp(text.data() + i, prefix.data(), prefix.size()) == 0;
+  };
   size_t at = std::string_view::npos;
-  for (size_t i = 0; i + 7 <= text.size(); ++i) {
-    auto rest = text.substr(i, 8);
-    auto head = lower(std::string{rest});
-    if (head.rfind("http://", 0) == 0 || head.rfind("https://", 0) == 0) {
+  for (size_t i = 0; i + 7 <= text.size(); ++i)
+    if (starts_with(i, "http://") || starts_with(i, "https://")) {
       at = i;
       break;
     }
-  }
   if (at == std::string_view::npos)
     return {};
   auto end = at;
