@@ -151,14 +151,31 @@ std::optional<url_parts> parts_of(const std::string& url) {
 
 /// The body callback: stops the transfer once the page would pass the limit.
 struct body_sink {
+  CURL* handle = nullptr;
   std::string data;
   size_t limit = 0;
   bool too_large = false;
+  bool not_html = false;
 };
+
+bool is_html(std::string_view content_type) {
+  return lower(std::string{content_type.substr(0, 9)}) == "text/html";
+}
 
 size_t on_body(char* ptr, size_t size, size_t count, void* user) {
   auto* sink = static_cast<body_sink*>(user);
   auto bytes = size * count;
+  // The headers are in when the body starts: a page that is not HTML is not read at all.
+  long status = 0;
+  char* type = nullptr;
+  if (sink->data.empty() &&
+      curl_easy_getinfo(sink->handle, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
+      status >= 200 && status < 300 &&
+      curl_easy_getinfo(sink->handle, CURLINFO_CONTENT_TYPE, &type) == CURLE_OK &&
+      !is_html(type != nullptr ? type : "")) {
+    sink->not_html = true;
+    return 0; // aborts with CURLE_WRITE_ERROR
+  }
   if (sink->data.size() + bytes > sink->limit) {
     sink->too_large = true;
     return 0; // aborts with CURLE_WRITE_ERROR
@@ -334,9 +351,10 @@ fetched_page fetch_page(const std::string& start, const fetch_limits& limits) {
     auto pin = parts->host + ":" + parts->port + ":" + *address;
     std::unique_ptr<curl_slist, void (*)(curl_slist*)> resolve{
       curl_slist_append(nullptr, pin.c_str()), curl_slist_free_all};
-    body_sink sink;
-    sink.limit = limits.max_bytes;
     auto* h = curl.get();
+    body_sink sink;
+    sink.handle = h;
+    sink.limit = limits.max_bytes;
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -350,6 +368,11 @@ fetched_page fetch_page(const std::string& start, const fetch_limits& limits) {
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
     auto code = curl_easy_perform(h);
+    char* type = nullptr;
+    curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
+    std::string content_type = type != nullptr ? type : "";
+    if (sink.not_html)
+      return refuse("not HTML: " + content_type.substr(0, 100));
     if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED)
       return refuse("larger than " + std::to_string(limits.max_bytes) + " bytes");
     if (code == CURLE_OPERATION_TIMEDOUT)
@@ -368,10 +391,7 @@ fetched_page fetch_page(const std::string& start, const fetch_limits& limits) {
     }
     if (status < 200 || status >= 300)
       return fail("HTTP " + std::to_string(status));
-    char* type = nullptr;
-    curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
-    std::string content_type = type != nullptr ? type : "";
-    if (lower(content_type).rfind("text/html", 0) != 0)
+    if (!is_html(content_type))
       return refuse("not HTML: " + content_type.substr(0, 100));
     auto charset = charset_of(content_type);
     if (charset.empty())
