@@ -21,6 +21,7 @@
 #include "gateway/http/http_server.hpp"
 #include "gateway/http/websocket_server.hpp"
 #include "gateway/rest/rest_api.hpp"
+#include "gateway/web/web_handler.hpp"
 #include "persistence/db/migrations.hpp"
 #include "persistence/kafka/embedded_kafka.hpp"
 
@@ -130,9 +131,13 @@ int main(int argc, char** argv) {
   cfg.arm_faults();
   if (cfg.faults_enabled)
     spdlog::warn("fault injection is enabled (/admin/faults)");
-  http_server server{cfg.http,
-                     make_rest_api(context, admin_context{cfg.faults_enabled, kafka.get()}),
-                     std::make_shared<websocket_server>(context)};
+  auto http = cfg.http;
+  http.allowed_origins = cfg.web.origin_list();
+  http_server server{
+    http,
+    make_web_handler(cfg.web,
+                     make_rest_api(context, admin_context{cfg.faults_enabled, kafka.get()})),
+    std::make_shared<websocket_server>(context)};
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -141,6 +146,9 @@ int main(int argc, char** argv) {
   }
   spdlog::info("chatd {} serving on http://{}:{} (Ctrl-C stops it)", cfg.node_id(),
                cfg.http.address, server.port());
+  if (cfg.web.enabled)
+    spdlog::info("web client: http://{}:{}/  API docs: http://{}:{}/swagger-ui/", cfg.http.address,
+                 server.port(), cfg.http.address, server.port());
 
   auto received = wait_for_stop_signal(signals);
   spdlog::info("{} received, shutting down", strsignal(received));

@@ -28,6 +28,7 @@ node_config::node_config(const char* program) {
     .add(data_dir, "data-dir", "folder for runtime files (e.g. the Kafka bootstrap file)");
   settings.cluster.add_options(custom_options_);
   http.add_options(custom_options_);
+  web.add_options(custom_options_);
   settings.db.add_options(custom_options_);
   settings.kafka.add_options(custom_options_);
   settings.room.add_options(custom_options_); // with [saga]
@@ -102,10 +103,10 @@ std::string node_config::check_ranges() const {
   if (settings.node_id.empty() || settings.node_id.size() > 64)
     return "node.id must have 1 to 64 characters";
   for (auto problem :
-       {settings.cluster.check(), http.check(), settings.db.check(), settings.kafka.check(),
-        settings.room.check(), settings.relay.check(), settings.recovery.check(),
-        settings.scheduler.check(), settings.previews.check(), settings.fanout.check(),
-        auth.check(), gateway.check()})
+       {settings.cluster.check(), http.check(), web.check(), settings.db.check(),
+        settings.kafka.check(), settings.room.check(), settings.relay.check(),
+        settings.recovery.check(), settings.scheduler.check(), settings.previews.check(),
+        settings.fanout.check(), auth.check(), gateway.check()})
     if (!problem.empty())
       return problem;
   // What spans components.

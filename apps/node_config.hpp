@@ -15,6 +15,7 @@
 #include "cluster/node.hpp"
 #include "gateway/gateway_context.hpp"
 #include "gateway/http/http_server.hpp"
+#include "gateway/web/web_settings.hpp"
 
 namespace chat {
 
@@ -25,6 +26,7 @@ struct node_config : caf::actor_system_config {
   /// [node] data-dir: runtime files (e.g. the Kafka bootstrap file).
   std::string data_dir = "var";
   http_settings http;
+  web_settings web;
   gateway_settings gateway;
   auth_settings auth;
   /// [faults]

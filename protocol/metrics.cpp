@@ -45,6 +45,8 @@ std::string metrics::render_prometheus() const {
   put(out, "chat_connections_total", "counter", "WebSocket connections accepted.",
       connections_total);
   put(out, "chat_http_requests_total", "counter", "HTTP requests served.", http_requests);
+  put(out, "chat_origins_refused_total", "counter", "Browser requests refused for their Origin.",
+      origins_refused);
   put(out, "chat_frames_in_total", "counter", "STOMP frames received.", frames_in);
   put(out, "chat_frames_out_total", "counter", "STOMP frames sent.", frames_out);
   put(out, "chat_slow_consumers_dropped_total", "counter",

@@ -45,6 +45,8 @@ struct metrics {
   std::atomic<int64_t> recovery_aborted{0};
   // Gateway.
   std::atomic<int64_t> connections_open{0};
+  /// Browser requests and upgrades refused for their Origin.
+  std::atomic<int64_t> origins_refused{0};
   std::atomic<int64_t> connections_total{0};
   std::atomic<int64_t> frames_in{0};
   std::atomic<int64_t> frames_out{0};

@@ -21,6 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/http/beast_upgrade.hpp"
+#include "gateway/web/origin_policy.hpp"
 #include "protocol/metrics.hpp"
 
 namespace chat {
@@ -56,6 +57,7 @@ struct server_context {
   http_settings settings;
   http_handler handler;
   std::shared_ptr<websocket_acceptor> websockets;
+  origin_policy upgrade_origins;
 };
 
 http_request to_request(const http::request<http::string_body>& req, const std::string& remote,
@@ -126,6 +128,16 @@ private:
     if (beast::websocket::is_upgrade(req) && ctx_->websockets) {
       std::string target{req.target()};
       if (target.substr(0, target.find('?')) == ctx_->websockets->path()) {
+        // A page of another site must not open a session with its visitor's token.
+        std::string origin{req[http::field::origin]};
+        if (!ctx_->upgrade_origins.allows(origin, std::string{req[http::field::host]})) {
+          ++metrics::instance().origins_refused;
+          version_ = req.version();
+          respond(error_response(chat_errc::forbidden,
+                                 "origin " + origin.substr(0, 200) + " is not allowed"),
+                  false);
+          return;
+        }
         stream_.expires_never();
         ctx_->websockets->accept(websocket_upgrade{std::move(stream_), std::move(req), remote_});
         return;
@@ -213,8 +225,9 @@ struct http_server::impl {
 http_server::http_server(http_settings settings, http_handler handler,
                          std::shared_ptr<websocket_acceptor> websockets)
     : impl_(std::make_unique<impl>()) {
-  impl_->ctx = std::make_shared<server_context>(
-    server_context{std::move(settings), std::move(handler), std::move(websockets)});
+  auto origins = origin_policy{settings.allowed_origins};
+  impl_->ctx = std::make_shared<server_context>(server_context{
+    std::move(settings), std::move(handler), std::move(websockets), std::move(origins)});
 }
 
 http_server::~http_server() {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
@@ -28,6 +29,8 @@ struct http_settings {
   size_t max_body_bytes = 64 * 1024;
   /// Idle keep-alive connections are closed after this long.
   caf::timespan idle_timeout = std::chrono::seconds(60);
+  /// Origins besides the node's own whose pages may open WebSockets ([web] allowed-origins).
+  std::vector<std::string> allowed_origins;
 
   void add_options(caf::config_option_set& options);
 

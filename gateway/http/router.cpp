@@ -26,7 +26,14 @@ bool is_placeholder(const std::string& segment) {
 } // namespace
 
 void router::add(std::string method, const std::string& pattern, handler fn) {
-  routes_.push_back(route{std::move(method), split_path(pattern), std::move(fn)});
+  routes_.push_back(route{std::move(method), pattern, split_path(pattern), std::move(fn)});
+}
+
+std::vector<std::pair<std::string, std::string>> router::list() const {
+  std::vector<std::pair<std::string, std::string>> result;
+  for (auto& r : routes_)
+    result.emplace_back(r.method, r.pattern);
+  return result;
 }
 
 void router::dispatch(http_request request, http_responder respond) const {

@@ -18,12 +18,16 @@ public:
 
   void add(std::string method, const std::string& pattern, handler fn);
 
+  /// Every (method, pattern) added, in order.
+  std::vector<std::pair<std::string, std::string>> list() const;
+
   /// Calls the matching handler; answers 404 (no such path) or 405 (other method) itself.
   void dispatch(http_request request, http_responder respond) const;
 
 private:
   struct route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     handler fn;
   };

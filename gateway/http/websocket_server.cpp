@@ -36,8 +36,18 @@ public:
 
   void start() {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(beast::http::field::server, "chatd"); }));
+    // Browsers drop a connection that offered subprotocols (stompjs offers v12.stomp, ...) and
+    // got none back: answer with the newest STOMP version offered.
+    std::string offered{request_[beast::http::field::sec_websocket_protocol]};
+    std::string chosen;
+    for (const char* version : {"v12.stomp", "v11.stomp", "v10.stomp"})
+      if (chosen.empty() && offered.find(version) != std::string::npos)
+        chosen = version;
+    ws_.set_option(websocket::stream_base::decorator([chosen](websocket::response_type& res) {
+      res.set(beast::http::field::server, "chatd");
+      if (!chosen.empty())
+        res.set(beast::http::field::sec_websocket_protocol, chosen);
+    }));
     // Frames a little larger than the STOMP limit reach the parser, which answers with an
     // ERROR frame; far larger ones are refused by the WebSocket layer (close 1009).
     ws_.read_message_max(ctx_->settings.max_frame_bytes * 2);

@@ -9,7 +9,13 @@
 
 namespace chat {
 
+class router;
+
 /// The REST API, /healthz, /metrics and the admin endpoints.
 http_handler make_rest_api(std::shared_ptr<gateway_context> ctx, admin_context admin = {});
+
+/// The router behind make_rest_api (its routes are what the OpenAPI document must list).
+std::shared_ptr<router> make_rest_router(std::shared_ptr<gateway_context> ctx,
+                                         admin_context admin = {});
 
 } // namespace chat
