@@ -217,7 +217,11 @@ void subscribe_room(session_ptr self, const std::string& sub_id, std::optional<i
         ->request(st.ctx->fanout, timeout, subscribe_atom::value, room_id, room, topic, st.user_id,
                   caf::actor_cast<connection_actor>(self))
         .then(
-          [self, sub_id, since, frame, room, topic, timeout](int64_t delivered) {
+          [self, sub_id, since, frame, room, topic, timeout, room_id](int64_t delivered) {
+            // A session opened before its user joined the room is present there from now on.
+            auto& present = self->state.present_in;
+            if (std::find(present.begin(), present.end(), room_id) == present.end())
+              announce_presence_in(self, room_id);
             if (topic != room_topic::active) {
               subscribed(self, sub_id, since, delivered, *frame);
               return;

@@ -148,4 +148,20 @@ describe('presence', () => {
     assert.equal(events(bobClient, mallory.id).length, 0);
     await aliceClient.close();
   });
+  it('a session opened before its user joined a room is present there once it subscribes to it', async () => {
+    const dave = await newUser(node, 'dave');
+    const daveClient = await connect(dave);
+    const later = (await rest(node, 'POST', '/api/v1/chatrooms',
+      { title: 'joined later', type: 'GROUP', participantIds: [dave.id] }, bob.token)).body;
+    await bobClient.subscribe(`/topic/active/${later.id}`);
+    const daveEvents = () => bobClient.inbox(`/topic/active/${later.id}`).filter(e => e.userId === dave.id);
+    await daveClient.subscribe(`/topic/messages/${later.id}`);
+    await waitFor(() => daveEvents().some(e => e.active), 'dave active in the room he joined');
+    // A second subscription of the same session changes nothing; closing it ends the presence.
+    await daveClient.subscribe(`/topic/typing/${later.id}`);
+    await sleep(300);
+    assert.equal(daveEvents().filter(e => e.active).length, 1);
+    await daveClient.close();
+    await waitFor(() => daveEvents().some(e => e.active === false), 'dave gone');
+  });
 });
