@@ -26,10 +26,10 @@ struct web_state {
   http_handler api;
 };
 
-void add_common_headers(http_response& response, const http_request& request) {
+void add_common_headers(http_response& response, const std::string& origin,
+                        const std::string& host) {
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  auto& origin = request.header("origin");
-  if (origin_policy::cross_origin(origin, request.header("host"))) {
+  if (origin_policy::cross_origin(origin, host)) {
     response.headers.emplace_back("Access-Control-Allow-Origin", origin);
     response.headers.emplace_back("Vary", "Origin");
   }
@@ -42,7 +42,7 @@ http_response preflight(const http_request& request) {
   response.headers = {{"Access-Control-Allow-Methods", "GET, POST, PUT, DELETE"},
                       {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
                       {"Access-Control-Max-Age", "600"}};
-  add_common_headers(response, request);
+  add_common_headers(response, request.header("origin"), request.header("host"));
   return response;
 }
 
@@ -77,7 +77,7 @@ http_handler make_web_handler(const web_settings& settings, http_handler api) {
           response.headers.emplace_back("X-Frame-Options", "DENY");
           response.headers.emplace_back("Referrer-Policy", "no-referrer");
         }
-        add_common_headers(response, request);
+        add_common_headers(response, origin, request.header("host"));
         respond(std::move(response));
         return;
       }
@@ -92,16 +92,15 @@ http_handler make_web_handler(const web_settings& settings, http_handler api) {
     }
     // Answers of the API are never cached: tokens, and data that changes with every message.
     bool api_path = request.path.rfind("/api/", 0) == 0;
-    http_request headers_only;
-    headers_only.headers = {{"origin", origin}, {"host", request.header("host")}};
-    state->api(std::move(request),
-               [respond = std::move(respond), api_path,
-                headers_only = std::move(headers_only)](http_response response) {
-                 if (api_path)
-                   response.headers.emplace_back("Cache-Control", "no-store");
-                 add_common_headers(response, headers_only);
-                 respond(std::move(response));
-               });
+    // Copied before the request moves on (`origin` refers into it).
+    auto answer = [respond = std::move(respond), api_path, origin = std::string{origin},
+                   host = request.header("host")](http_response response) {
+      if (api_path)
+        response.headers.emplace_back("Cache-Control", "no-store");
+      add_common_headers(response, origin, host);
+      respond(std::move(response));
+    };
+    state->api(std::move(request), std::move(answer));
   };
 }
 

@@ -61,7 +61,6 @@ async function start() {
   });
   app.live.subscribe('/user/queue/room-updates', update => onRoomUpdate(update));
   app.live.subscribe('/user/queue/errors', error => app.view?.onError(error));
-  app.live.subscribe('/user/queue/thread', answer => app.view?.onThread(answer));
   app.live.subscribe('/user/queue/friends', () => people.refresh());
   app.live.start();
   await loadRooms();

@@ -324,8 +324,6 @@ export class RoomView {
     this.renderThread();
   }
 
-  onThread() {}
-
   renderThread() {
     const replies = [...this.thread.replies.values()].sort((a, b) => a.seq - b.seq);
     replace(this.thread.list, replies.map(r => h('li', { className: 'message', 'data-seq': r.seq },
