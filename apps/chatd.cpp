@@ -21,6 +21,7 @@
 #include "gateway/http/http_server.hpp"
 #include "gateway/http/websocket_server.hpp"
 #include "gateway/rest/rest_api.hpp"
+#include "gateway/sockjs/sockjs_endpoint.hpp"
 #include "gateway/web/web_handler.hpp"
 #include "persistence/db/migrations.hpp"
 #include "persistence/kafka/embedded_kafka.hpp"
@@ -135,9 +136,11 @@ int main(int argc, char** argv) {
   http.allowed_origins = cfg.web.origin_list();
   http_server server{
     http,
-    make_web_handler(cfg.web,
-                     make_rest_api(context, admin_context{cfg.faults_enabled, kafka.get()})),
-    std::make_shared<websocket_server>(context)};
+    make_web_handler(
+      cfg.web,
+      make_sockjs_handler(context, cfg.sockjs, "/ws/chat",
+                          make_rest_api(context, admin_context{cfg.faults_enabled, kafka.get()}))),
+    std::make_shared<websocket_server>(context, cfg.sockjs)};
   try {
     server.start();
   } catch (const std::exception& e) {

@@ -29,6 +29,7 @@ node_config::node_config(const char* program) {
   settings.cluster.add_options(custom_options_);
   http.add_options(custom_options_);
   web.add_options(custom_options_);
+  sockjs.add_options(custom_options_);
   settings.db.add_options(custom_options_);
   settings.kafka.add_options(custom_options_);
   settings.room.add_options(custom_options_); // with [saga]
@@ -103,7 +104,7 @@ std::string node_config::check_ranges() const {
   if (settings.node_id.empty() || settings.node_id.size() > 64)
     return "node.id must have 1 to 64 characters";
   for (auto problem :
-       {settings.cluster.check(), http.check(), web.check(), settings.db.check(),
+       {settings.cluster.check(), http.check(), web.check(), sockjs.check(), settings.db.check(),
         settings.kafka.check(), settings.room.check(), settings.relay.check(),
         settings.recovery.check(), settings.scheduler.check(), settings.previews.check(),
         settings.fanout.check(), auth.check(), gateway.check()})

@@ -15,6 +15,7 @@
 #include "cluster/node.hpp"
 #include "gateway/gateway_context.hpp"
 #include "gateway/http/http_server.hpp"
+#include "gateway/sockjs/sockjs_settings.hpp"
 #include "gateway/web/web_settings.hpp"
 
 namespace chat {
@@ -27,6 +28,7 @@ struct node_config : caf::actor_system_config {
   std::string data_dir = "var";
   http_settings http;
   web_settings web;
+  sockjs_settings sockjs;
   gateway_settings gateway;
   auth_settings auth;
   /// [faults]

@@ -47,6 +47,17 @@ std::string metrics::render_prometheus() const {
   put(out, "chat_http_requests_total", "counter", "HTTP requests served.", http_requests);
   put(out, "chat_origins_refused_total", "counter", "Browser requests refused for their Origin.",
       origins_refused);
+  out += "# HELP chat_sockjs_sessions_total SockJS sessions opened, by transport.\n"
+         "# TYPE chat_sockjs_sessions_total counter\n";
+  put_labeled(out, "chat_sockjs_sessions_total", "{transport=\"websocket\"}",
+              sockjs_websocket_sessions);
+  put_labeled(out, "chat_sockjs_sessions_total", "{transport=\"xhr_streaming\"}",
+              sockjs_xhr_streaming_sessions);
+  put_labeled(out, "chat_sockjs_sessions_total", "{transport=\"xhr\"}", sockjs_xhr_sessions);
+  put_labeled(out, "chat_sockjs_sessions_total", "{transport=\"eventsource\"}",
+              sockjs_eventsource_sessions);
+  put(out, "chat_sockjs_http_sessions_open", "gauge", "SockJS sessions on HTTP transports now.",
+      sockjs_http_sessions_open);
   put(out, "chat_frames_in_total", "counter", "STOMP frames received.", frames_in);
   put(out, "chat_frames_out_total", "counter", "STOMP frames sent.", frames_out);
   put(out, "chat_slow_consumers_dropped_total", "counter",

@@ -53,6 +53,13 @@ struct metrics {
   std::atomic<int64_t> slow_consumers_dropped{0};
   std::atomic<int64_t> rate_limited{0};
   std::atomic<int64_t> http_requests{0};
+  /// SockJS sessions opened, by transport.
+  std::atomic<int64_t> sockjs_websocket_sessions{0};
+  std::atomic<int64_t> sockjs_xhr_streaming_sessions{0};
+  std::atomic<int64_t> sockjs_xhr_sessions{0};
+  std::atomic<int64_t> sockjs_eventsource_sessions{0};
+  /// SockJS sessions on HTTP transports now.
+  std::atomic<int64_t> sockjs_http_sessions_open{0};
 
   std::atomic<int64_t> schedules_due{0};
   std::atomic<int64_t> schedules_fired{0};

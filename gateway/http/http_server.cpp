@@ -2,6 +2,7 @@
 #include "protocol/errors.hpp"
 
 #include <atomic>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -127,7 +128,7 @@ private:
     ++metrics::instance().http_requests;
     if (beast::websocket::is_upgrade(req) && ctx_->websockets) {
       std::string target{req.target()};
-      if (target.substr(0, target.find('?')) == ctx_->websockets->path()) {
+      if (ctx_->websockets->accepts(target.substr(0, target.find('?')))) {
         // A page of another site must not open a session with its visitor's token.
         std::string origin{req[http::field::origin]};
         if (!ctx_->upgrade_origins.allows(origin, std::string{req[http::field::host]})) {
@@ -160,6 +161,10 @@ private:
   }
 
   void respond(http_response response, bool keep_alive) {
+    if (response.streamed) {
+      respond_streamed(std::move(response), keep_alive);
+      return;
+    }
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(version_);
     res->result(static_cast<unsigned>(response.status));
@@ -178,6 +183,145 @@ private:
                           self->read();
                       });
   }
+
+  /// The head now, the body in chunks as the handler's stream gets them.
+  void respond_streamed(http_response response, bool keep_alive) {
+    struct head {
+      http::response<http::empty_body> message;
+      http::response_serializer<http::empty_body> serializer{message};
+    };
+    auto out = std::make_shared<head>();
+    out->message.version(version_);
+    out->message.result(static_cast<unsigned>(response.status));
+    out->message.set(http::field::server, "chatd");
+    out->message.set(http::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers)
+      out->message.set(name, value);
+    out->message.keep_alive(keep_alive);
+    out->message.chunked(true);
+    stream_.expires_after(ctx_->settings.idle_timeout);
+    http::async_write_header(
+      stream_, out->serializer,
+      [self = shared_from_this(), out, keep_alive,
+       streamed = std::move(response.streamed)](beast::error_code ec, size_t) {
+        if (ec) {
+          self->close();
+          return;
+        }
+        auto writer = std::make_shared<chunk_writer>(self, keep_alive);
+        writer->watch();
+        streamed(writer);
+      });
+  }
+
+  /// The response_stream of a streamed answer: every step runs on the session's strand.
+  class chunk_writer : public response_stream, public std::enable_shared_from_this<chunk_writer> {
+  public:
+    chunk_writer(std::shared_ptr<http_session> session, bool keep_alive)
+        : session_(std::move(session)), keep_alive_(keep_alive) {
+      // nop
+    }
+
+    bool write(std::string chunk) override {
+      if (ended_)
+        return false;
+      net::post(session_->stream_.get_executor(),
+                [self = shared_from_this(), chunk = std::move(chunk)]() mutable {
+                  if (self->gone_ || self->finishing_)
+                    return;
+                  self->queue_.push_back(std::move(chunk));
+                  self->write_next();
+                });
+      return true;
+    }
+
+    void finish() override {
+      if (ended_.exchange(true))
+        return;
+      net::post(session_->stream_.get_executor(), [self = shared_from_this()] {
+        self->finishing_ = true;
+        self->write_next();
+      });
+    }
+
+    void on_gone(std::function<void()> fn) override {
+      net::post(session_->stream_.get_executor(),
+                [self = shared_from_this(), fn = std::move(fn)]() mutable {
+                  if (self->gone_)
+                    fn();
+                  else
+                    self->gone_fn_ = std::move(fn);
+                });
+    }
+
+    /// Notices a client that goes away while nothing is written: it sends nothing more on
+    /// this connection until the response ends, so anything readable means it closed.
+    void watch() {
+      session_->stream_.socket().async_wait(
+        tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+          if (ec != net::error::operation_aborted && !self->done_)
+            self->lost();
+        });
+    }
+
+  private:
+    void write_next() {
+      if (writing_ || gone_ || done_)
+        return;
+      if (queue_.empty()) {
+        if (finishing_)
+          write_last();
+        return;
+      }
+      writing_ = true;
+      auto& stream = session_->stream_;
+      stream.expires_after(session_->ctx_->settings.idle_timeout);
+      net::async_write(stream, http::make_chunk(net::buffer(queue_.front())),
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         self->writing_ = false;
+                         self->queue_.pop_front();
+                         if (ec)
+                           self->lost();
+                         else
+                           self->write_next();
+                       });
+    }
+
+    void write_last() {
+      done_ = true;
+      net::async_write(session_->stream_, http::make_chunk_last(),
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         beast::error_code ignored;
+                         // Ends the watch before the connection reads its next request.
+                         self->session_->stream_.socket().cancel(ignored);
+                         if (ec || !self->keep_alive_)
+                           self->session_->close();
+                         else
+                           self->session_->read();
+                       });
+    }
+
+    void lost() {
+      if (gone_)
+        return;
+      gone_ = true;
+      ended_ = true;
+      queue_.clear();
+      session_->close();
+      if (gone_fn_)
+        std::exchange(gone_fn_, nullptr)();
+    }
+
+    std::shared_ptr<http_session> session_;
+    bool keep_alive_;
+    std::atomic<bool> ended_{false};
+    std::deque<std::string> queue_;
+    std::function<void()> gone_fn_;
+    bool writing_ = false;
+    bool finishing_ = false;
+    bool done_ = false;
+    bool gone_ = false;
+  };
 
   void close() {
     beast::error_code ec;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,11 +28,29 @@ struct http_request {
   const std::string& header(const std::string& lowercase_name) const;
 };
 
+/// The body of a response written as it comes (chunked transfer encoding). Thread-safe.
+class response_stream {
+public:
+  virtual ~response_stream() = default;
+
+  /// Queues one chunk; false when the client is gone or the response has ended.
+  virtual bool write(std::string chunk) = 0;
+
+  /// Ends the response after what was queued.
+  virtual void finish() = 0;
+
+  /// `fn` runs once, on a server thread, when the client goes away before finish() (at once if
+  /// it already has).
+  virtual void on_gone(std::function<void()> fn) = 0;
+};
+
 struct http_response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  /// When set, the body is streamed instead: called with the stream once the head is out.
+  std::function<void(std::shared_ptr<response_stream>)> streamed;
 };
 
 /// Answers exactly once, from any thread.

@@ -12,8 +12,8 @@ class websocket_acceptor {
 public:
   virtual ~websocket_acceptor() = default;
 
-  /// The path that upgrades, e.g. "/ws/chat".
-  virtual const std::string& path() const = 0;
+  /// Whether a request for `path` (without its query) may upgrade, e.g. "/ws/chat".
+  virtual bool accepts(const std::string& path) const = 0;
 
   /// Takes the connection (called on the connection's strand).
   virtual void accept(websocket_upgrade&& upgrade) = 0;

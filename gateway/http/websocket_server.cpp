@@ -5,6 +5,7 @@
 #include <deque>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <caf/actor_system.hpp>
@@ -14,7 +15,9 @@
 #include "gateway/http/beast_upgrade.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/http/outbound_channel.hpp"
+#include "gateway/sockjs/sockjs_framing.hpp"
 #include "gateway/stomp/session.hpp"
+#include "protocol/metrics.hpp"
 #include "protocol/types/delivery.hpp"
 #include "protocol/types/saga.hpp"
 #include "protocol/types/streamer.hpp"
@@ -28,9 +31,13 @@ namespace net = boost::asio;
 class websocket_session : public outbound_channel,
                           public std::enable_shared_from_this<websocket_session> {
 public:
-  websocket_session(websocket_upgrade&& upgrade, std::shared_ptr<gateway_context> ctx)
+  /// `sockjs_heartbeat` is zero for plain STOMP; else frames are SockJS's, with its "h" frames.
+  websocket_session(websocket_upgrade&& upgrade, std::shared_ptr<gateway_context> ctx,
+                    caf::timespan sockjs_heartbeat)
       : ws_(std::move(upgrade.stream)), request_(std::move(upgrade.request)),
-        remote_(std::move(upgrade.remote_address)), ctx_(std::move(ctx)) {
+        remote_(std::move(upgrade.remote_address)), ctx_(std::move(ctx)),
+        sockjs_(sockjs_heartbeat > caf::timespan{0}), sockjs_heartbeat_(sockjs_heartbeat),
+        heartbeat_timer_(ws_.get_executor()) {
     // nop
   }
 
@@ -66,7 +73,7 @@ public:
     ++queued_;
     net::post(ws_.get_executor(), [self = shared_from_this(), head = std::move(head),
                                    body = std::move(body)]() mutable {
-      self->enqueue(item{std::move(head), std::move(body), false});
+      self->enqueue(item{std::move(head), std::move(body), item_kind::frame});
     });
     return true;
   }
@@ -78,7 +85,7 @@ public:
       return false;
     ++queued_;
     net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
-      self->enqueue(item{std::move(frame), nullptr, true});
+      self->enqueue(item{std::move(frame), nullptr, item_kind::raw});
     });
     return true;
   }
@@ -88,7 +95,7 @@ public:
       return;
     ++queued_;
     net::post(ws_.get_executor(), [self = shared_from_this()] {
-      self->enqueue(item{"\n", nullptr, true});
+      self->enqueue(item{"\n", nullptr, item_kind::raw});
     });
   }
 
@@ -98,7 +105,7 @@ public:
     ++queued_;
     net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
       self->close_requested_ = true;
-      self->enqueue(item{std::move(frame), nullptr, true});
+      self->enqueue(item{std::move(frame), nullptr, item_kind::raw});
     });
   }
 
@@ -115,11 +122,19 @@ public:
   size_t queued() const override { return queued_.load(); }
 
 private:
+  enum class item_kind {
+    /// head, body and the NUL.
+    frame,
+    /// A heart-beat, or a complete frame (with its NUL).
+    raw,
+    /// A SockJS frame of its own ("o", "h", "c[...]"), written as is.
+    control,
+  };
+
   struct item {
     std::string head;
     std::shared_ptr<const std::string> body;
-    /// Sent as is: a heart-beat, or a complete frame (with its NUL).
-    bool raw;
+    item_kind kind;
   };
 
   void on_accept(beast::error_code ec) {
@@ -135,6 +150,11 @@ private:
         token = query["token"];
     }
     request_ = {};
+    if (sockjs_) {
+      ++metrics::instance().sockjs_websocket_sessions;
+      enqueue_control(std::string{sockjs::open_frame});
+      arm_heartbeat();
+    }
     actor_ =
       ctx_->sys->spawn(connection, ctx_, std::shared_ptr<outbound_channel>{shared_from_this()},
                        std::move(token), remote_);
@@ -149,13 +169,67 @@ private:
   void on_read(beast::error_code ec) {
     if (ec) {
       closed_ = true;
+      heartbeat_timer_.cancel();
       caf::anon_send(actor_, closed_atom::value);
       return;
     }
     auto data = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
-    caf::anon_send(actor_, inbound_atom::value, std::move(data));
+    if (!sockjs_) {
+      caf::anon_send(actor_, inbound_atom::value, std::move(data));
+    } else if (!data.empty()) {
+      auto messages = sockjs::decode_messages(data);
+      if (!messages) {
+        // SockJS clients send JSON arrays of strings; anything else is a broken client.
+        closed_ = true;
+        heartbeat_timer_.cancel();
+        caf::anon_send(actor_, closed_atom::value);
+        beast::get_lowest_layer(ws_).close();
+        return;
+      }
+      for (auto& message : *messages)
+        if (!message.empty())
+          caf::anon_send(actor_, inbound_atom::value, std::move(message));
+    }
     read();
+  }
+
+  void enqueue_control(std::string frame) {
+    ++queued_;
+    enqueue(item{std::move(frame), nullptr, item_kind::control});
+  }
+
+  void arm_heartbeat() {
+    heartbeat_timer_.expires_after(sockjs_heartbeat_);
+    heartbeat_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->close_started_ || self->closed_)
+        return;
+      self->enqueue_control(std::string{sockjs::heartbeat_frame});
+      self->arm_heartbeat();
+    });
+  }
+
+  /// The text of the next write: one item, or in SockJS every frame up to the next control
+  /// item as one "a[...]". Sets in_flight_ to the items it takes.
+  std::string next_sockjs_write() {
+    if (queue_.front().kind == item_kind::control) {
+      in_flight_ = 1;
+      return queue_.front().head;
+    }
+    std::vector<std::string> payloads;
+    for (auto& next : queue_) {
+      if (next.kind == item_kind::control)
+        break;
+      auto payload = next.head;
+      if (next.kind == item_kind::frame) {
+        if (next.body)
+          payload += *next.body;
+        payload += '\0';
+      }
+      payloads.push_back(std::move(payload));
+    }
+    in_flight_ = payloads.size();
+    return sockjs::encode_messages({payloads.begin(), payloads.end()});
   }
 
   void enqueue(item x) {
@@ -174,7 +248,11 @@ private:
     auto& next = queue_.front();
     static const char nul = '\0';
     auto done = [self = shared_from_this()](beast::error_code ec, size_t) { self->on_write(ec); };
-    if (next.raw) {
+    in_flight_ = 1;
+    if (sockjs_) {
+      sockjs_write_ = next_sockjs_write();
+      ws_.async_write(net::buffer(sockjs_write_), std::move(done));
+    } else if (next.kind != item_kind::frame) {
       ws_.async_write(net::buffer(next.head), std::move(done));
     } else if (next.body) {
       std::array<net::const_buffer, 3> parts{net::buffer(next.head), net::buffer(*next.body),
@@ -188,10 +266,12 @@ private:
 
   void on_write(beast::error_code ec) {
     writing_ = false;
-    queue_.pop_front();
-    --queued_;
+    for (size_t i = 0; i < in_flight_; ++i)
+      queue_.pop_front();
+    queued_ -= in_flight_;
     if (ec) {
       closed_ = true;
+      heartbeat_timer_.cancel();
       queue_.clear();
       beast::get_lowest_layer(ws_).close();
       return;
@@ -202,7 +282,14 @@ private:
   void do_close() {
     if (close_started_)
       return;
+    if (sockjs_ && !goodbye_queued_) {
+      // SockJS clients learn why with a close frame before the WebSocket closes.
+      goodbye_queued_ = true;
+      enqueue_control(sockjs::go_away_frame());
+      return;
+    }
     close_started_ = true;
+    heartbeat_timer_.cancel();
     ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {
       beast::get_lowest_layer(self->ws_).close();
     });
@@ -212,6 +299,13 @@ private:
   beast::http::request<beast::http::string_body> request_;
   std::string remote_;
   std::shared_ptr<gateway_context> ctx_;
+  const bool sockjs_;
+  const caf::timespan sockjs_heartbeat_;
+  net::steady_timer heartbeat_timer_;
+  /// The SockJS frame being written.
+  std::string sockjs_write_;
+  size_t in_flight_ = 0;
+  bool goodbye_queued_ = false;
   beast::flat_buffer buffer_;
   connection_actor actor_;
   std::deque<item> queue_;
@@ -222,13 +316,30 @@ private:
   bool close_started_ = false;
 };
 
-websocket_server::websocket_server(std::shared_ptr<gateway_context> ctx, std::string path)
-    : ctx_(std::move(ctx)), path_(std::move(path)) {
+websocket_server::websocket_server(std::shared_ptr<gateway_context> ctx, sockjs_settings sockjs,
+                                   std::string path)
+    : ctx_(std::move(ctx)), sockjs_(std::move(sockjs)), path_(std::move(path)) {
   // nop
 }
 
+bool websocket_server::sockjs_transport(const std::string& path) const {
+  if (!sockjs_.enabled || path.size() <= path_.size() || path.compare(0, path_.size(), path_) != 0)
+    return false;
+  auto where = sockjs::parse_transport_path(std::string_view{path}.substr(path_.size()));
+  return where && where->transport == "websocket";
+}
+
+bool websocket_server::accepts(const std::string& path) const {
+  // {path}/websocket is SockJS's "raw WebSocket": plain STOMP frames.
+  return path == path_ || (sockjs_.enabled && path == path_ + "/websocket") ||
+         sockjs_transport(path);
+}
+
 void websocket_server::accept(websocket_upgrade&& upgrade) {
-  auto session = std::make_shared<websocket_session>(std::move(upgrade), ctx_);
+  std::string target{upgrade.request.target()};
+  auto framed = sockjs_transport(target.substr(0, target.find('?')));
+  auto session = std::make_shared<websocket_session>(std::move(upgrade), ctx_,
+                                                     framed ? sockjs_.heartbeat : caf::timespan{0});
   {
     std::lock_guard<std::mutex> guard{mtx_};
     std::erase_if(sessions_, [](const std::weak_ptr<websocket_session>& s) { return s.expired(); });

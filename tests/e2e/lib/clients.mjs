@@ -39,7 +39,7 @@ export async function stompClient(node, token, options = {}) {
   const received = new Map();
   const errors = [];
   const client = new Client({
-    webSocketFactory: () => new WebSocket(options.url || node.ws),
+    webSocketFactory: options.webSocketFactory || (() => new WebSocket(options.url || node.ws)),
     connectHeaders: token === undefined ? {} : { Authorization: 'Bearer ' + token },
     reconnectDelay: 0,
     heartbeatIncoming: options.heartbeatIncoming ?? 10000,
