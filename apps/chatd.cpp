@@ -124,7 +124,8 @@ int main(int argc, char** argv) {
   context->users = actors.users;
   context->notifications = actors.notifications;
   context->schedules = actors.schedules;
-  context->hasher = spawn_password_hasher(sys, cfg.auth.hash_workers);
+  context->hasher = spawn_password_hasher(
+    sys, cfg.auth.hash_workers, hash_cost{cfg.auth.hash_passes, cfg.auth.hash_memory_kib * 1024});
   context->tokens = std::make_shared<token_service>(
     secret, std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.access_ttl),
     std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.refresh_ttl));

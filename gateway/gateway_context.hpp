@@ -63,6 +63,9 @@ struct auth_settings {
   caf::timespan refresh_ttl = std::chrono::hours(14 * 24);
   /// Threads hashing passwords (argon2id).
   size_t hash_workers = 2;
+  /// argon2id passes and memory (KiB) of a new hash: OWASP's minimum, ~40 ms on 2 vCPU.
+  size_t hash_passes = 2;
+  size_t hash_memory_kib = 19 * 1024;
 
   void add_options(caf::config_option_set& options);
 

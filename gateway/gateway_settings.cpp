@@ -54,7 +54,9 @@ void auth_settings::add_options(caf::config_option_set& options) {
   caf::config_option_adder{options, "auth"}
     .add(access_ttl, "access-ttl", "lifetime of access tokens")
     .add(refresh_ttl, "refresh-ttl", "lifetime of refresh tokens")
-    .add(hash_workers, "hash-workers", "threads hashing passwords (argon2id)");
+    .add(hash_workers, "hash-workers", "threads hashing passwords (argon2id)")
+    .add(hash_passes, "hash-passes", "argon2id passes of a new password hash")
+    .add(hash_memory_kib, "hash-memory-kib", "argon2id memory of a new password hash, KiB");
 }
 
 std::string auth_settings::check() const {
@@ -62,6 +64,10 @@ std::string auth_settings::check() const {
     return "auth.access-ttl must be at least 10s and auth.refresh-ttl at least as long";
   if (hash_workers == 0 || hash_workers > 16)
     return "auth.hash-workers must be between 1 and 16";
+  if (hash_passes < 1 || hash_passes > 10 || hash_memory_kib < 8 * 1024 ||
+      hash_memory_kib > 1024 * 1024)
+    return "auth.hash-passes must be between 1 and 10 and auth.hash-memory-kib between 8192 and "
+           "1048576";
   return {};
 }
 

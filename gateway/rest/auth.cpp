@@ -51,15 +51,30 @@ void signup(ctx_ptr ctx, http_request req, route_params, http_responder respond)
   }
   auto nick = nickname && !nickname->empty() ? *nickname : *username;
   in_actor(*ctx->sys, [=](self_ptr self) {
-    ask(
-      self, ctx, respond, ctx->hasher,
-      [=](std::string& hash) {
-        ask(
-          self, ctx, respond, ctx->users,
-          [respond](user& created) { respond(json_answer(201, (to_json(created)))); },
-          signup_atom::value, *username, nick, hash);
-      },
-      hash_atom::value, *password);
+    auto create = [=] {
+      ask(
+        self, ctx, respond, ctx->hasher,
+        [=](std::string& hash) {
+          ask(
+            self, ctx, respond, ctx->users,
+            [respond](user& created) { respond(json_answer(201, (to_json(created)))); },
+            signup_atom::value, *username, nick, hash);
+        },
+        hash_atom::value, *password);
+    };
+    // A taken name is answered without paying for a hash (the store's unique name still
+    // decides between two signups of the same free name).
+    self->request(ctx->users, ctx->settings.request_timeout, login_atom::value, *username)
+      .then(
+        [respond, username](user_credentials&) {
+          respond(chat::error_response(chat_errc::conflict, "username " + *username + " is taken"));
+        },
+        [=](caf::error& err) {
+          if (code_of(err) == chat_errc::not_found)
+            create();
+          else
+            respond(error_response(err));
+        });
   });
 }
 
@@ -91,10 +106,14 @@ void login(ctx_ptr ctx, http_request req, route_params, http_responder respond) 
             verify_atom::value, found.password_hash, *password);
         },
         [=](caf::error& err) {
-          if (code_of(err) == chat_errc::not_found)
-            refuse();
-          else
+          if (code_of(err) != chat_errc::not_found) {
             respond(error_response(err));
+            return;
+          }
+          // An unknown name costs what a wrong password costs: names cannot be told by timing.
+          ask(
+            self, ctx, respond, ctx->hasher, [=](bool) { refuse(); }, verify_atom::value,
+            std::string{}, *password);
         });
   });
 }

@@ -36,7 +36,8 @@ using connection_actor = caf::typed_actor<
 using password_hasher_actor = caf::typed_actor<
   // Hashes a password.
   caf::replies_to<hash_atom, std::string>::with<std::string>,
-  // True when the password matches the hash.
+  // True when the password matches the hash; an empty hash (an unknown user) is false after
+  // the same work as a real check.
   caf::replies_to<verify_atom, std::string, std::string>::with<bool>>;
 
 } // namespace chat
