@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
     secret, std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.access_ttl),
     std::chrono::duration_cast<std::chrono::seconds>(cfg.auth.refresh_ttl));
   context->limiter = limiter;
+  context->logins = std::make_shared<login_throttle>(cfg.auth.logins);
   cfg.arm_faults();
   if (cfg.faults_enabled)
     spdlog::warn("fault injection is enabled (/admin/faults)");

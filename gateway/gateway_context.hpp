@@ -10,6 +10,7 @@
 #include <caf/timespan.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "gateway/auth/login_throttle.hpp"
 #include "gateway/auth/rate_limiter.hpp"
 #include "gateway/auth/tokens.hpp"
 #include "protocol/interfaces/cluster.hpp"
@@ -66,6 +67,8 @@ struct auth_settings {
   /// argon2id passes and memory (KiB) of a new hash: OWASP's minimum, ~40 ms on 2 vCPU.
   size_t hash_passes = 2;
   size_t hash_memory_kib = 19 * 1024;
+  /// Failed logins allowed per username and per client address.
+  login_throttle_settings logins;
 
   void add_options(caf::config_option_set& options);
 
@@ -92,6 +95,7 @@ struct gateway_context {
   password_hasher_actor hasher;
   std::shared_ptr<token_service> tokens;
   std::shared_ptr<rate_limiter> limiter;
+  std::shared_ptr<login_throttle> logins;
 };
 
 } // namespace chat

@@ -56,7 +56,13 @@ void auth_settings::add_options(caf::config_option_set& options) {
     .add(refresh_ttl, "refresh-ttl", "lifetime of refresh tokens")
     .add(hash_workers, "hash-workers", "threads hashing passwords (argon2id)")
     .add(hash_passes, "hash-passes", "argon2id passes of a new password hash")
-    .add(hash_memory_kib, "hash-memory-kib", "argon2id memory of a new password hash, KiB");
+    .add(hash_memory_kib, "hash-memory-kib", "argon2id memory of a new password hash, KiB")
+    .add(logins.per_name.rate, "login-name-rate", "failed logins per second a username regains")
+    .add(logins.per_name.burst, "login-name-burst", "failed logins of a username before 429")
+    .add(logins.per_address.rate, "login-address-rate",
+         "failed logins per second an address regains")
+    .add(logins.per_address.burst, "login-address-burst",
+         "failed logins from an address before 429");
 }
 
 std::string auth_settings::check() const {
@@ -68,6 +74,9 @@ std::string auth_settings::check() const {
       hash_memory_kib > 1024 * 1024)
     return "auth.hash-passes must be between 1 and 10 and auth.hash-memory-kib between 8192 and "
            "1048576";
+  for (auto& limit : {logins.per_name, logins.per_address})
+    if (!(limit.rate > 0) || limit.burst < 1)
+      return "auth.login-*-rate must be positive and auth.login-*-burst at least 1";
   return {};
 }
 

@@ -13,6 +13,11 @@ const std::string& http_request::header(const std::string& lowercase_name) const
   return i != headers.end() ? i->second : none;
 }
 
+std::string http_request::remote_host() const {
+  auto colon = remote_address.rfind(':');
+  return colon == std::string::npos ? remote_address : remote_address.substr(0, colon);
+}
+
 int http_status_of(chat_errc code) {
   switch (code) {
   case chat_errc::none:

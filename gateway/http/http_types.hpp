@@ -24,6 +24,9 @@ struct http_request {
   std::string body;
   std::string remote_address;
 
+  /// The client's address without its port.
+  std::string remote_host() const;
+
   /// The header value, or "" when absent.
   const std::string& header(const std::string& lowercase_name) const;
 };

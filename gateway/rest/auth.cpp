@@ -3,7 +3,11 @@
 #include "gateway/rest/common.hpp"
 
 #include <algorithm>
+#include <chrono>
 
+#include <spdlog/spdlog.h>
+
+#include "gateway/auth/refusal_log.hpp"
 #include "protocol/codec/user_json.hpp"
 #include "protocol/types/user.hpp"
 
@@ -88,7 +92,23 @@ void login(ctx_ptr ctx, http_request req, route_params, http_responder respond) 
     bad_request(respond, "login needs {username, password}");
     return;
   }
-  auto refuse = [respond] {
+  auto address = req.remote_host();
+  auto now = std::chrono::steady_clock::now();
+  if (auto wait = ctx->logins->wait(*username, address, now); wait > 0) {
+    if (refusal_log_allowed())
+      spdlog::info("login of '{}' from {} throttled for {} s", loggable(*username), address, wait);
+    auto answer =
+      chat::error_response(chat_errc::rate_limited,
+                           "too many failed logins: try again in " + std::to_string(wait) + " s");
+    answer.headers.emplace_back("Retry-After", std::to_string(wait));
+    respond(std::move(answer));
+    return;
+  }
+  // Never the password in a log line: only the name, the address and why.
+  auto refuse = [ctx, respond, name = *username, address](const char* why) {
+    ctx->logins->failed(name, address, std::chrono::steady_clock::now());
+    if (refusal_log_allowed())
+      spdlog::info("login of '{}' from {} refused: {}", loggable(name), address, why);
     respond(chat::error_response(chat_errc::unauthorized, "invalid username or password"));
   };
   in_actor(*ctx->sys, [=](self_ptr self) {
@@ -99,7 +119,7 @@ void login(ctx_ptr ctx, http_request req, route_params, http_responder respond) 
             self, ctx, respond, ctx->hasher,
             [=](bool ok) {
               if (!ok)
-                refuse();
+                refuse("wrong password");
               else
                 respond(json_answer(200, (tokens_json(ctx, found.account))));
             },
@@ -112,8 +132,8 @@ void login(ctx_ptr ctx, http_request req, route_params, http_responder respond) 
           }
           // An unknown name costs what a wrong password costs: names cannot be told by timing.
           ask(
-            self, ctx, respond, ctx->hasher, [=](bool) { refuse(); }, verify_atom::value,
-            std::string{}, *password);
+            self, ctx, respond, ctx->hasher, [=](bool) { refuse("unknown username"); },
+            verify_atom::value, std::string{}, *password);
         });
   });
 }

@@ -1,5 +1,9 @@
 #include "gateway/rest/common.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "gateway/auth/refusal_log.hpp"
+
 #include "protocol/clock.hpp"
 #include "protocol/codec/room_json.hpp"
 #include "protocol/types/delivery.hpp"
@@ -44,6 +48,9 @@ std::optional<int64_t> authenticate(const ctx_ptr& ctx, const http_request& req,
   std::string why;
   auto claims = ctx->tokens->verify(*token, token_kind::access, now_seconds(), why);
   if (!claims) {
+    if (refusal_log_allowed())
+      spdlog::info("token refused for {} {} from {}: {}", req.method, loggable(req.path),
+                   req.remote_host(), why);
     respond(chat::error_response(chat_errc::unauthorized, why));
     return std::nullopt;
   }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "gateway/auth/refusal_log.hpp"
 #include "gateway/json_fields.hpp"
 #include "gateway/stomp/session_ops.hpp"
 #include "protocol/clock.hpp"
@@ -143,6 +144,8 @@ void handle_connect(session_ptr self, const stomp_frame& frame) {
   std::string why;
   auto claims = st.ctx->tokens->verify(token_of(st, frame), token_kind::access, now_seconds(), why);
   if (!claims) {
+    if (refusal_log_allowed())
+      spdlog::info("STOMP CONNECT from {} refused: {}", st.remote, why);
     close_with_error(self, "authentication failed", why);
     return;
   }

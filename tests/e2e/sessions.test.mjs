@@ -1,0 +1,90 @@
+// Sessions and logins as a user and an attacker meet them: failed logins throttled per
+// username and per client address (429 with Retry-After, right password or not), unknown names
+// answered like wrong passwords, taken names refused before any hashing, and log lines about
+// refusals that never carry a password or a token.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, describe, it } from 'node:test';
+
+import { newUser, rest, startChatd } from './lib/harness.mjs';
+
+/// A login from `localAddress` (another loopback address is another client).
+function loginFrom(node, localAddress, username, password) {
+  const url = new URL(node.url);
+  const body = JSON.stringify({ username, password });
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: '/api/v1/auth/login', method: 'POST', localAddress,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, res => {
+      let text = '';
+      res.on('data', chunk => { text += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'], body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('sessions', () => {
+  let node;
+  let alice;
+  let bob;
+
+  before(async () => {
+    node = await startChatd(['--log.level=info', '--auth.login-name-burst=3', '--auth.login-name-rate=0.01',
+      '--auth.login-address-burst=5', '--auth.login-address-rate=0.01']);
+    alice = await newUser(node, 'sessalice');
+    bob = await newUser(node, 'sessbob');
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  it('answers an unknown name like a wrong password and refuses a taken name', async () => {
+    const unknown = await loginFrom(node, '127.0.0.1', 'nobody_here_at_all', 'whatever pass');
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.body.message, 'invalid username or password');
+    const taken = await rest(node, 'POST', '/api/v1/auth/signup', { username: alice.username, password: 'another password' });
+    assert.equal(taken.status, 409);
+    assert.equal(taken.body.code, 'CONFLICT');
+  });
+
+  it('throttles failed logins of a username, right password or not, from any address', async () => {
+    for (let i = 0; i < 3; ++i)
+      assert.equal((await loginFrom(node, '127.0.0.3', alice.username, 'wrong horse')).status, 401);
+    const throttled = await loginFrom(node, '127.0.0.3', alice.username, 'correct horse');
+    assert.equal(throttled.status, 429);
+    assert.equal(throttled.body.code, 'RATE_LIMITED');
+    assert.ok(Number(throttled.retryAfter) >= 1, 'Retry-After in seconds');
+    assert.equal((await loginFrom(node, '127.0.0.4', alice.username, 'correct horse')).status, 429);
+    // Another name from the same address is not this name's problem.
+    assert.equal((await loginFrom(node, '127.0.0.3', bob.username, 'correct horse')).status, 200);
+  });
+
+  it('throttles an address that fails with many names, and only that address', async () => {
+    for (let i = 0; i < 5; ++i)
+      assert.equal((await loginFrom(node, '127.0.0.5', `guess${i}_${bob.username}`, 'wrong horse')).status, 401);
+    const throttled = await loginFrom(node, '127.0.0.5', bob.username, 'correct horse');
+    assert.equal(throttled.status, 429);
+    assert.ok(Number(throttled.retryAfter) >= 1);
+    assert.equal((await loginFrom(node, '127.0.0.6', bob.username, 'correct horse')).status, 200);
+  });
+
+  it('does not count successful logins', async () => {
+    for (let i = 0; i < 8; ++i)
+      assert.equal((await loginFrom(node, '127.0.0.7', bob.username, 'correct horse')).status, 200);
+  });
+
+  it('logs refusals with names and addresses, never passwords or tokens', async () => {
+    const secretPassword = 'never-in-the-log-42';
+    await loginFrom(node, '127.0.0.8', bob.username + 'x', secretPassword);
+    const forged = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXNlY3JldA';
+    assert.equal((await rest(node, 'GET', '/api/v1/users/me', undefined, forged)).status, 401);
+    const log = node.output();
+    assert.match(log, new RegExp(`login of '${bob.username}x' from 127\\.0\\.0\\.8 refused: unknown username`));
+    assert.match(log, /token refused for GET \/api\/v1\/users\/me from 127\.0\.0\.1/);
+    assert.ok(!log.includes(secretPassword), 'no password in the log');
+    assert.ok(!log.includes(forged) && !log.includes(alice.token), 'no token in the log');
+    assert.ok(!log.includes('correct horse'));
+  });
+});
