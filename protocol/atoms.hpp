@@ -114,6 +114,12 @@ using mark_read_atom = caf::atom_constant<caf::atom("markread")>;
 using signup_atom = caf::atom_constant<caf::atom("signup")>;
 /// A user's credentials by name.
 using login_atom = caf::atom_constant<caf::atom("login")>;
+/// A login's first refresh token is recorded.
+using refresh_start_atom = caf::atom_constant<caf::atom("rfstart")>;
+/// A refresh token is used and its successor recorded.
+using refresh_rotate_atom = caf::atom_constant<caf::atom("rfrotate")>;
+/// A login (refresh token family) ends.
+using refresh_end_atom = caf::atom_constant<caf::atom("rfend")>;
 /// A user by id.
 using user_atom = caf::atom_constant<caf::atom("user")>;
 using hash_atom = caf::atom_constant<caf::atom("hash")>;

@@ -32,13 +32,25 @@ token_service::token_service(std::string secret, std::chrono::seconds access_ttl
 }
 
 std::string token_service::issue(const user& account, token_kind kind, int64_t now) const {
+  return encode(account, kind, now, make_uuid(), {});
+}
+
+issued_refresh token_service::issue_refresh(const user& account, const std::string& family,
+                                            int64_t now, std::string token_id) const {
+  auto id = token_id.empty() ? make_uuid() : std::move(token_id);
+  return issued_refresh{encode(account, token_kind::refresh, now, id, family), id,
+                        now + ttl(token_kind::refresh).count()};
+}
+
+std::string token_service::encode(const user& account, token_kind kind, int64_t now,
+                                  const std::string& id, const std::string& family) const {
   jwt_t* raw = nullptr;
   if (jwt_new(&raw) != 0)
     throw std::bad_alloc();
   jwt_ptr token{raw, jwt_free};
   auto subject = std::to_string(account.id);
-  auto id = make_uuid();
-  auto ok = jwt_add_grant(raw, "sub", subject.c_str()) == 0 &&
+  auto ok = (family.empty() || jwt_add_grant(raw, "fam", family.c_str()) == 0) &&
+            jwt_add_grant(raw, "sub", subject.c_str()) == 0 &&
             jwt_add_grant(raw, "username", account.username.c_str()) == 0 &&
             jwt_add_grant(raw, "typ", kind_name(kind)) == 0 &&
             jwt_add_grant(raw, "jti", id.c_str()) == 0 && jwt_add_grant_int(raw, "iat", now) == 0 &&
@@ -94,6 +106,10 @@ std::optional<token_claims> token_service::verify(std::string_view text, token_k
   }
   if (auto* name = jwt_get_grant(raw, "username"))
     claims.username = name;
+  if (auto* id = jwt_get_grant(raw, "jti"))
+    claims.token_id = id;
+  if (auto* family = jwt_get_grant(raw, "fam"))
+    claims.family = family;
   claims.kind = expected;
   claims.expires_at = exp;
   return claims;

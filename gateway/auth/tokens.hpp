@@ -21,6 +21,18 @@ struct token_claims {
   token_kind kind = token_kind::access;
   /// Seconds since the epoch.
   int64_t expires_at = 0;
+  /// The token's own id ("jti").
+  std::string token_id;
+  /// Refresh tokens: the login they descend from ("fam"); rotation keeps it, logout ends it.
+  std::string family;
+};
+
+/// A refresh token and what the users store keeps of it.
+struct issued_refresh {
+  std::string token;
+  std::string token_id;
+  /// Seconds since the epoch.
+  int64_t expires_at = 0;
 };
 
 class token_service {
@@ -30,6 +42,11 @@ public:
 
   /// A signed token for `account`, valid from `now` (seconds since the epoch).
   std::string issue(const user& account, token_kind kind, int64_t now) const;
+
+  /// A refresh token of the login `family`, valid from `now`, with the id `token_id` (new when
+  /// empty).
+  issued_refresh issue_refresh(const user& account, const std::string& family, int64_t now,
+                               std::string token_id = {}) const;
 
   /// The claims of a valid token of the expected kind; nullopt with `why` set otherwise
   /// (malformed, other algorithm, bad signature, expired, wrong kind).
@@ -41,6 +58,9 @@ public:
   }
 
 private:
+  std::string encode(const user& account, token_kind kind, int64_t now, const std::string& id,
+                     const std::string& family) const;
+
   std::string secret_;
   std::chrono::seconds access_ttl_;
   std::chrono::seconds refresh_ttl_;

@@ -10,6 +10,7 @@
 #include "gateway/auth/refusal_log.hpp"
 #include "protocol/codec/user_json.hpp"
 #include "protocol/types/user.hpp"
+#include "protocol/uuid.hpp"
 
 namespace chat::rest {
 
@@ -22,11 +23,10 @@ bool valid_username(const std::string& name) {
          });
 }
 
-json tokens_json(const ctx_ptr& ctx, const user& account) {
-  auto now = now_seconds();
+json tokens_json(const ctx_ptr& ctx, const user& account, const issued_refresh& refresh) {
   return json{
-    {"accessToken", ctx->tokens->issue(account, token_kind::access, now)},
-    {"refreshToken", ctx->tokens->issue(account, token_kind::refresh, now)},
+    {"accessToken", ctx->tokens->issue(account, token_kind::access, now_seconds())},
+    {"refreshToken", refresh.token},
     {"tokenType", "Bearer"},
     {"expiresIn", ctx->tokens->ttl(token_kind::access).count()},
     {"user", to_json(account)},
@@ -118,10 +118,18 @@ void login(ctx_ptr ctx, http_request req, route_params, http_responder respond) 
           ask(
             self, ctx, respond, ctx->hasher,
             [=](bool ok) {
-              if (!ok)
+              if (!ok) {
                 refuse("wrong password");
-              else
-                respond(json_answer(200, (tokens_json(ctx, found.account))));
+                return;
+              }
+              // A login is a new family of refresh tokens, stored before it is handed out.
+              auto family = make_uuid();
+              auto refresh = ctx->tokens->issue_refresh(found.account, family, now_seconds());
+              ask(
+                self, ctx, respond, ctx->users,
+                [=](bool) { respond(json_answer(200, tokens_json(ctx, found.account, refresh))); },
+                refresh_start_atom::value, found.account.id, refresh.token_id, family,
+                refresh.expires_at);
             },
             verify_atom::value, found.password_hash, *password);
         },
@@ -150,11 +158,47 @@ void refresh(ctx_ptr ctx, http_request req, route_params, http_responder respond
     respond(chat::error_response(chat_errc::unauthorized, why));
     return;
   }
+  if (claims->token_id.empty() || claims->family.empty()) {
+    respond(
+      chat::error_response(chat_errc::unauthorized, "refresh token of an older kind: log in"));
+    return;
+  }
+  // The next token's id is stored by the rotation, then signed with the account's current name.
+  auto next_id = make_uuid();
+  auto expires_at = now_seconds() + ctx->tokens->ttl(token_kind::refresh).count();
   in_actor(*ctx->sys, [=](self_ptr self) {
     ask(
       self, ctx, respond, ctx->users,
-      [=](user& account) { respond(json_answer(200, (tokens_json(ctx, account)))); },
-      user_atom::value, claims->user_id);
+      [=](int64_t user_id) {
+        ask(
+          self, ctx, respond, ctx->users,
+          [=](user& account) {
+            auto refresh =
+              ctx->tokens->issue_refresh(account, claims->family, now_seconds(), next_id);
+            respond(json_answer(200, tokens_json(ctx, account, refresh)));
+          },
+          user_atom::value, user_id);
+      },
+      refresh_rotate_atom::value, claims->token_id, next_id, expires_at);
+  });
+}
+
+void logout(ctx_ptr ctx, http_request req, route_params, http_responder respond) {
+  auto body = json_body(req, respond);
+  if (!body)
+    return;
+  auto token = string_field(*body, "refreshToken");
+  std::string why = "logout needs {refreshToken}";
+  // An expired refresh token still names its login: ending it is always allowed.
+  auto claims = token ? ctx->tokens->verify(*token, token_kind::refresh, 0, why) : std::nullopt;
+  if (!claims) {
+    respond(chat::error_response(chat_errc::unauthorized, why));
+    return;
+  }
+  in_actor(*ctx->sys, [=](self_ptr self) {
+    ask(
+      self, ctx, respond, ctx->users, [respond](bool) { respond(no_content()); },
+      refresh_end_atom::value, claims->token_id);
   });
 }
 
@@ -164,6 +208,7 @@ void add_auth_routes(router& routes, const ctx_ptr& ctx) {
   routes.add("POST", "/api/v1/auth/signup", route_to(ctx, signup));
   routes.add("POST", "/api/v1/auth/login", route_to(ctx, login));
   routes.add("POST", "/api/v1/auth/refresh", route_to(ctx, refresh));
+  routes.add("POST", "/api/v1/auth/logout", route_to(ctx, logout));
 }
 
 } // namespace chat::rest

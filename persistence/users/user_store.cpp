@@ -4,6 +4,7 @@
 #include "persistence/db/store_error.hpp"
 #include "persistence/users/people_queries.hpp"
 #include "persistence/users/presence_queries.hpp"
+#include "persistence/users/session_queries.hpp"
 #include "persistence/users/user_queries.hpp"
 
 namespace chat {
@@ -31,6 +32,29 @@ user_store(user_store_actor::stateful_pointer<user_store_state> self, store_sett
           return *found;
         },
         self->make_response_promise<user_credentials>());
+    },
+    [=](refresh_start_atom, int64_t user_id, std::string token_id, std::string family,
+        int64_t expires_at) {
+      return queue_single(
+        self->state,
+        [=](db_connection& db) {
+          session_queries::start(db, user_id, token_id, family, expires_at);
+          return true;
+        },
+        self->make_response_promise<bool>());
+    },
+    [=](refresh_rotate_atom, std::string token_id, std::string next_id, int64_t expires_at) {
+      return queue_single(
+        self->state,
+        [=](db_connection& db) {
+          return session_queries::rotate(db, token_id, next_id, expires_at);
+        },
+        self->make_response_promise<int64_t>());
+    },
+    [=](refresh_end_atom, std::string token_id) {
+      return queue_single(
+        self->state, [=](db_connection& db) { return session_queries::end(db, token_id); },
+        self->make_response_promise<bool>());
     },
     [=](user_atom, int64_t id) {
       return queue_single(

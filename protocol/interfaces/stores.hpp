@@ -139,6 +139,14 @@ using user_store_actor = caf::typed_actor<
   caf::replies_to<signup_atom, std::string, std::string, std::string>::with<user>,
   // Finds a user with its password hash by name (not_found).
   caf::replies_to<login_atom, std::string>::with<user_credentials>,
+  // Records a new login's first refresh token (user, token id, family id, expiry in seconds
+  // since the epoch); true once stored.
+  caf::replies_to<refresh_start_atom, int64_t, std::string, std::string, int64_t>::with<bool>,
+  // Uses a refresh token (token id, next token id, its expiry): the user's id; unauthorized
+  // when the token is unknown, expired or ended, and a token used twice ends its login.
+  caf::replies_to<refresh_rotate_atom, std::string, std::string, int64_t>::with<int64_t>,
+  // Ends the login of a refresh token (token id); false when it had ended already.
+  caf::replies_to<refresh_end_atom, std::string>::with<bool>,
   // Reads a user (not_found).
   caf::replies_to<user_atom, int64_t>::with<user>,
   // A profile as the viewer sees it (viewer, user); not_found also when the user blocked them.

@@ -1,4 +1,5 @@
-// Sessions and logins as a user and an attacker meet them: failed logins throttled per
+// Sessions and logins as a user and an attacker meet them: refresh tokens that rotate (a reused
+// one ends its whole login), logout, failed logins throttled per
 // username and per client address (429 with Retry-After, right password or not), unknown names
 // answered like wrong passwords, taken names refused before any hashing, and log lines about
 // refusals that never carry a password or a token.
@@ -38,6 +39,50 @@ describe('sessions', () => {
 
   after(async () => {
     await node?.stop();
+  });
+
+  const refresh = token => rest(node, 'POST', '/api/v1/auth/refresh', { refreshToken: token });
+  const login = async user => (await rest(node, 'POST', '/api/v1/auth/login', { username: user.username, password: 'correct horse' })).body;
+
+  it('rotates refresh tokens: each works once and the next one carries on', async () => {
+    const first = await login(alice);
+    const second = await refresh(first.refreshToken);
+    assert.equal(second.status, 200);
+    assert.notEqual(second.body.refreshToken, first.refreshToken);
+    assert.equal(second.body.user.id, alice.id);
+    assert.equal((await rest(node, 'GET', '/api/v1/users/me', undefined, second.body.accessToken)).status, 200);
+    const third = await refresh(second.body.refreshToken);
+    assert.equal(third.status, 200);
+    // Another login of the same user is a family of its own.
+    const other = await login(alice);
+    assert.equal((await refresh(other.refreshToken)).status, 200);
+  });
+
+  it('ends the whole login when an old refresh token is used again', async () => {
+    const first = await login(alice);
+    const second = (await refresh(first.refreshToken)).body;
+    const replay = await refresh(first.refreshToken);
+    assert.equal(replay.status, 401);
+    assert.match(replay.body.message, /used twice/);
+    // The thief's replay also ends what the rightful client holds.
+    assert.equal((await refresh(second.refreshToken)).status, 401);
+    // Other logins are not touched.
+    const other = await login(alice);
+    assert.equal((await refresh(other.refreshToken)).status, 200);
+  });
+
+  it('logs out: the refresh token and every one rotated from it stop working', async () => {
+    const first = await login(bob);
+    const second = (await refresh(first.refreshToken)).body;
+    const out = await rest(node, 'POST', '/api/v1/auth/logout', { refreshToken: second.refreshToken });
+    assert.equal(out.status, 204);
+    assert.equal((await refresh(second.refreshToken)).status, 401);
+    assert.equal((await refresh(first.refreshToken)).status, 401);
+    // Idempotent, and only refresh tokens name a login.
+    assert.equal((await rest(node, 'POST', '/api/v1/auth/logout', { refreshToken: second.refreshToken })).status, 204);
+    assert.equal((await rest(node, 'POST', '/api/v1/auth/logout', { refreshToken: second.accessToken })).status, 401);
+    assert.equal((await rest(node, 'POST', '/api/v1/auth/logout', {})).status, 401);
+    assert.equal((await login(bob)).user.id, bob.id, 'a new login works');
   });
 
   it('answers an unknown name like a wrong password and refuses a taken name', async () => {

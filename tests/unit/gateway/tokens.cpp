@@ -80,4 +80,20 @@ CAF_TEST(alg none and other algorithms are refused) {
     CAF_CHECK(!tokens.verify(bad, token_kind::access, now, why));
 }
 
+CAF_TEST(a refresh token names itself and its login family) {
+  auto issued = tokens.issue_refresh(alice, "family-1", now);
+  CAF_CHECK_EQUAL(issued.expires_at, now + 14 * 24 * 3600);
+  auto claims = tokens.verify(issued.token, token_kind::refresh, now + 1, why);
+  CAF_REQUIRE(claims);
+  CAF_CHECK_EQUAL(claims->token_id, issued.token_id);
+  CAF_CHECK_EQUAL(claims->family, "family-1");
+  auto next = tokens.issue_refresh(alice, "family-1", now);
+  CAF_CHECK_NOT_EQUAL(next.token_id, issued.token_id);
+  auto access =
+    tokens.verify(tokens.issue(alice, token_kind::access, now), token_kind::access, now + 1, why);
+  CAF_REQUIRE(access);
+  CAF_CHECK(access->family.empty());
+  CAF_CHECK(!access->token_id.empty());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
