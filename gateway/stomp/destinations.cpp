@@ -13,7 +13,7 @@ namespace chat {
 namespace {
 
 /// Every SEND destination: a new one is one line here and its handler in its family's file.
-constexpr std::array<destination, 15> table{{
+constexpr std::array<destination, 16> table{{
   {"/app/chat", send_chat},
   {"/app/edit", edit_message},
   {"/app/delete", delete_message},
@@ -29,6 +29,7 @@ constexpr std::array<destination, 15> table{{
   {"/app/sync", sync_history},
   {"/app/typing", typing},
   {"/app/active", activity},
+  {"/app/token", renew_token},
 }};
 
 } // namespace

@@ -60,6 +60,11 @@ void create_group(session_ptr self, const nlohmann::json& body);
 /// /app/sync {roomId, afterSeq, limit?}: a page of history on /user/queue/sync.
 void sync_history(session_ptr self, const nlohmann::json& body);
 
+// -- destinations/token.cpp -------------------------------------------------------------------
+/// /app/token {accessToken}: a fresh access token of the same user keeps the session open
+/// past the expiry of the one it connected with.
+void renew_token(session_ptr self, const nlohmann::json& body);
+
 // -- destinations/typing.cpp ------------------------------------------------------------------
 /// /app/typing {roomId, isTyping}.
 void typing(session_ptr self, const nlohmann::json& body);

@@ -152,6 +152,7 @@ void handle_connect(session_ptr self, const stomp_frame& frame) {
   st.connected = true;
   st.user_id = claims->user_id;
   st.username = claims->username;
+  st.token_expires_at = claims->expires_at;
   auto offer =
     std::chrono::duration_cast<std::chrono::milliseconds>(st.ctx->settings.heartbeat).count();
   st.send_every = std::chrono::milliseconds{client_wants > 0 ? std::max(offer, client_wants) : 0};
@@ -234,6 +235,11 @@ void on_tick(session_ptr self) {
     }
     if (st.expect_every.count() > 0 && now - st.last_in > st.expect_every * 2) {
       close_with_error(self, "heart-beat timeout", "the client went silent");
+      return;
+    }
+    if (now_seconds() >= st.token_expires_at) {
+      close_with_error(self, "access token expired",
+                       "send a fresh access token to /app/token before the old one expires");
       return;
     }
   }

@@ -44,6 +44,9 @@ struct connection_state {
   bool closing = false;
   int64_t user_id = 0;
   std::string username;
+  /// When the session's access token expires (seconds since the epoch): the session ends
+  /// then unless the client sent a fresh token to /app/token.
+  int64_t token_expires_at = 0;
   /// Negotiated heart-beats: how often we send, how often we expect to hear from the client.
   std::chrono::milliseconds send_every{0};
   std::chrono::milliseconds expect_every{0};

@@ -1,5 +1,6 @@
 // Sessions and logins as a user and an attacker meet them: refresh tokens that rotate (a reused
-// one ends its whole login), logout, failed logins throttled per
+// one ends its whole login), logout, STOMP sessions that end with their access token unless
+// the client sends a fresh one to /app/token, failed logins throttled per
 // username and per client address (429 with Retry-After, right password or not), unknown names
 // answered like wrong passwords, taken names refused before any hashing, and log lines about
 // refusals that never carry a password or a token.
@@ -7,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
-import { newUser, rest, startChatd } from './lib/harness.mjs';
+import { makeToken, newUser, rest, sleep, startChatd, stompClient, waitFor } from './lib/harness.mjs';
 
 /// A login from `localAddress` (another loopback address is another client).
 function loginFrom(node, localAddress, username, password) {
@@ -83,6 +84,31 @@ describe('sessions', () => {
     assert.equal((await rest(node, 'POST', '/api/v1/auth/logout', { refreshToken: second.accessToken })).status, 401);
     assert.equal((await rest(node, 'POST', '/api/v1/auth/logout', {})).status, 401);
     assert.equal((await login(bob)).user.id, bob.id, 'a new login works');
+  });
+
+  it('ends a STOMP session when its access token expires, unless a fresh one came', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = makeToken({ alg: 'HS256', typ: 'JWT' },
+      { sub: String(alice.id), username: alice.username, typ: 'access', jti: `short-${now}`, iat: now, exp: now + 3 }, node.secret);
+    const lapsing = await stompClient(node, shortLived);
+    const renewed = await stompClient(node, shortLived);
+    await renewed.subscribe('/user/queue/errors');
+    renewed.send('/app/token', { accessToken: bob.token });
+    renewed.send('/app/token', { accessToken: 'not a token' });
+    await waitFor(() => renewed.inbox('/user/queue/errors').length >= 2, 'the refusals');
+    assert.deepEqual(renewed.inbox('/user/queue/errors').map(e => e.code), ['FORBIDDEN', 'UNAUTHORIZED']);
+    renewed.send('/app/token', { accessToken: alice.token });
+    await waitFor(() => lapsing.errors.length > 0, 'the lapsing session to end', 10000);
+    assert.equal(lapsing.errors[0].headers.message, 'access token expired');
+    // The renewed session is still there, well past the first token's expiry.
+    await sleep(1500);
+    assert.equal(renewed.errors.length, 0);
+    const room = (await rest(node, 'POST', '/api/v1/chatrooms', { title: 'renewed', type: 'GROUP', participantIds: [] }, alice.token)).body;
+    await renewed.subscribe(`/topic/messages/${room.id}`);
+    renewed.send('/app/chat', { roomId: room.id, content: 'still here', tempId: 'renewed-1' });
+    await waitFor(() => renewed.inbox(`/topic/messages/${room.id}`).length === 1, 'the message');
+    await lapsing.close();
+    await renewed.close();
   });
 
   it('answers an unknown name like a wrong password and refuses a taken name', async () => {

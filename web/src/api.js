@@ -67,8 +67,12 @@ export class Api {
     this.onTokens(this.tokens);
   }
 
+  /// Ends the login on the server too: its refresh tokens stop working.
   logout() {
     clearTimeout(this.refreshTimer);
+    const refreshToken = this.tokens?.refreshToken;
+    if (refreshToken)
+      this.call('POST', '/api/v1/auth/logout', { refreshToken }, { retry: false }).catch(() => {});
     this.tokens = null;
     this.user = null;
   }

@@ -28,13 +28,23 @@ export class Live {
         if (this.client.active) this.setState('reconnecting');
       },
       onStompError: frame => {
+        // An open session ends when its access token expires; fresh ones are sent on, below.
         // A refused CONNECT is most likely an expired token: refresh it for the next try.
         if (/auth|token/i.test(frame.headers.message || '')) this.api.refresh().catch(() => {});
       },
     });
   }
 
-  start() { this.client.activate(); }
+  start() {
+    // Each refreshed access token keeps the open session alive (/app/token).
+    const previous = this.api.onTokens;
+    this.api.onTokens = tokens => {
+      previous(tokens);
+      if (this.client.connected)
+        this.client.publish({ destination: '/app/token', body: JSON.stringify({ accessToken: tokens.accessToken }) });
+    };
+    this.client.activate();
+  }
 
   async stop() { await this.client.deactivate(); }
 
