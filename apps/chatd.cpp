@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sys/resource.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
@@ -48,6 +49,11 @@ void prepare_database(const std::string& dsn, database_kind kind, bool create) {
 
 int main(int argc, char** argv) {
   auto signals = block_stop_signals();
+  // Every descriptor the system grants: the connection limit is derived from it.
+  if (rlimit descriptors{}; getrlimit(RLIMIT_NOFILE, &descriptors) == 0) {
+    descriptors.rlim_cur = descriptors.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &descriptors);
+  }
 
   node_config cfg{"chatd"};
   cfg.load<caf::io::middleman>();
@@ -149,8 +155,8 @@ int main(int argc, char** argv) {
     stop_node(actors);
     return fail(e.what(), 1);
   }
-  spdlog::info("chatd {} serving on http://{}:{} (Ctrl-C stops it)", cfg.node_id(),
-               cfg.http.address, server.port());
+  spdlog::info("chatd {} serving on http://{}:{} (Ctrl-C stops it), up to {} connections",
+               cfg.node_id(), cfg.http.address, server.port(), server.connection_limit());
   if (cfg.web.enabled)
     spdlog::info("web client: http://{}:{}/  API docs: http://{}:{}/swagger-ui/", cfg.http.address,
                  server.port(), cfg.http.address, server.port());

@@ -44,6 +44,8 @@ std::string metrics::render_prometheus() const {
   put(out, "chat_connections_open", "gauge", "Open WebSocket connections.", connections_open);
   put(out, "chat_connections_total", "counter", "WebSocket connections accepted.",
       connections_total);
+  put(out, "chat_connections_refused_total", "counter",
+      "Connections refused at the connection limit ([http] max-connections).", connections_refused);
   put(out, "chat_http_requests_total", "counter", "HTTP requests served.", http_requests);
   put(out, "chat_origins_refused_total", "counter", "Browser requests refused for their Origin.",
       origins_refused);

@@ -47,6 +47,8 @@ struct metrics {
   std::atomic<int64_t> connections_open{0};
   /// Browser requests and upgrades refused for their Origin.
   std::atomic<int64_t> origins_refused{0};
+  /// Connections refused at the connection limit (upgrades answered 503, or closed at once).
+  std::atomic<int64_t> connections_refused{0};
   std::atomic<int64_t> connections_total{0};
   std::atomic<int64_t> frames_in{0};
   std::atomic<int64_t> frames_out{0};

@@ -14,6 +14,8 @@ struct websocket_upgrade {
   boost::beast::tcp_stream stream;
   boost::beast::http::request<boost::beast::http::string_body> request;
   std::string remote_address;
+  /// Counts the connection against the server's limit while it lives.
+  std::shared_ptr<void> slot;
 };
 
 } // namespace chat

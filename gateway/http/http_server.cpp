@@ -10,9 +10,12 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -23,6 +26,7 @@
 
 #include "gateway/http/beast_upgrade.hpp"
 #include "gateway/web/origin_policy.hpp"
+#include "protocol/log_throttle.hpp"
 #include "protocol/metrics.hpp"
 
 namespace chat {
@@ -33,7 +37,11 @@ void http_settings::add_options(caf::config_option_set& options) {
     .add(port, "port", "HTTP and WebSocket port")
     .add(threads, "threads", "io_context threads of the HTTP/WebSocket server")
     .add(max_body_bytes, "max-body-bytes", "larger request bodies get 413")
-    .add(idle_timeout, "idle-timeout", "idle keep-alive connections are closed after");
+    .add(idle_timeout, "idle-timeout", "idle keep-alive connections are closed after")
+    .add(max_connections, "max-connections",
+         "most open connections (0: the descriptor limit less reserved-descriptors)")
+    .add(reserved_descriptors, "reserved-descriptors",
+         "descriptors kept for databases, Kafka, the cluster and requests over the limit");
 }
 
 std::string http_settings::check() const {
@@ -43,6 +51,8 @@ std::string http_settings::check() const {
     return "http.max-body-bytes must be at least 1024";
   if (idle_timeout <= caf::timespan{0})
     return "http.idle-timeout must be positive";
+  if (reserved_descriptors < 32)
+    return "http.reserved-descriptors must be at least 32";
   return {};
 }
 
@@ -59,6 +69,18 @@ struct server_context {
   http_handler handler;
   std::shared_ptr<websocket_acceptor> websockets;
   origin_policy upgrade_origins;
+  /// Open connections (HTTP sessions and the WebSockets they became).
+  std::atomic<size_t> open{0};
+  size_t limit = 0;
+};
+
+/// One open connection, counted while it lives (an HTTP session, then its WebSocket).
+struct connection_slot {
+  explicit connection_slot(std::shared_ptr<server_context> owner) : ctx(std::move(owner)) {
+    ++ctx->open;
+  }
+  ~connection_slot() { --ctx->open; }
+  std::shared_ptr<server_context> ctx;
 };
 
 http_request to_request(const http::request<http::string_body>& req, const std::string& remote,
@@ -84,7 +106,10 @@ http_request to_request(const http::request<http::string_body>& req, const std::
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
   http_session(tcp::socket&& socket, std::shared_ptr<server_context> ctx)
-      : stream_(std::move(socket)), ctx_(std::move(ctx)) {
+      : stream_(std::move(socket)), ctx_(std::move(ctx)),
+        slot_(std::make_shared<connection_slot>(ctx_)) {
+    // Over the limit, plain requests are still answered (health checks), one per connection.
+    over_limit_ = ctx_->open.load() > ctx_->limit;
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec)
@@ -101,7 +126,9 @@ private:
     parser_.emplace();
     parser_->body_limit(ctx_->settings.max_body_bytes);
     parser_->header_limit(16 * 1024);
-    stream_.expires_after(ctx_->settings.idle_timeout);
+    // Over the limit a connection gets a short while to ask: idle ones must not hold the reserve.
+    stream_.expires_after(over_limit_ ? caf::timespan{std::chrono::seconds(2)}
+                                      : ctx_->settings.idle_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&http_session::on_read, shared_from_this()));
   }
@@ -139,14 +166,26 @@ private:
                   false);
           return;
         }
+        if (over_limit_) {
+          ++metrics::instance().connections_refused;
+          if (over_limit_log_.allow())
+            spdlog::warn("connection limit ({}) reached: WebSocket upgrades get 503{}", ctx_->limit,
+                         over_limit_log_.suppressed_note());
+          version_ = req.version();
+          respond(error_response(chat_errc::unavailable,
+                                 "the node is at its connection limit; try again later"),
+                  false);
+          return;
+        }
         stream_.expires_never();
-        ctx_->websockets->accept(websocket_upgrade{std::move(stream_), std::move(req), remote_});
+        ctx_->websockets->accept(
+          websocket_upgrade{std::move(stream_), std::move(req), remote_, std::move(slot_)});
         return;
       }
     }
     bool malformed = false;
     auto request = to_request(req, remote_, malformed);
-    keep_alive_ = req.keep_alive();
+    keep_alive_ = req.keep_alive() && !over_limit_;
     version_ = req.version();
     if (malformed) {
       respond(error_response(chat_errc::invalid_input, "malformed URL encoding"), false);
@@ -334,8 +373,11 @@ private:
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<server_context> ctx_;
   std::string remote_;
+  std::shared_ptr<connection_slot> slot_;
+  bool over_limit_ = false;
   bool keep_alive_ = false;
   unsigned version_ = 11;
+  static inline log_throttle over_limit_log_;
 };
 
 } // namespace
@@ -348,11 +390,34 @@ struct http_server::impl {
   std::atomic<bool> stopped{false};
   uint16_t bound_port = 0;
 
+  std::optional<net::steady_timer> backoff_timer;
+  std::chrono::milliseconds backoff{0};
+  log_throttle accept_log;
+
   void accept() {
     acceptor->async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (stopped || ec == net::error::operation_aborted)
+        return;
       if (ec) {
-        if (ec != net::error::operation_aborted && !stopped)
-          spdlog::warn("http: accept failed: {}", ec.message());
+        // Out of descriptors (or another failure that would repeat at once): wait, doubling up
+        // to a second, instead of spinning on accept and the log.
+        if (accept_log.allow())
+          spdlog::warn("http: accept failed: {}{}", ec.message(), accept_log.suppressed_note());
+        backoff =
+          std::clamp(backoff * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+        backoff_timer->expires_after(backoff);
+        backoff_timer->async_wait([this](beast::error_code) {
+          if (!stopped)
+            accept();
+        });
+        return;
+      }
+      backoff = std::chrono::milliseconds{0};
+      if (ctx->open.load() >= ctx->limit + ctx->settings.reserved_descriptors / 2) {
+        // Far over the limit: nothing can be answered without eating the reserve.
+        ++metrics::instance().connections_refused;
+        beast::error_code ignored;
+        socket.close(ignored);
       } else {
         // Small frames go out at once: without it, a STOMP frame after a small write waits for
         // the peer's delayed ACK (~40 ms on Linux).
@@ -360,8 +425,7 @@ struct http_server::impl {
         socket.set_option(tcp::no_delay(true), ignored);
         std::make_shared<http_session>(std::move(socket), ctx)->start();
       }
-      if (!stopped)
-        accept();
+      accept();
     });
   }
 };
@@ -370,8 +434,11 @@ http_server::http_server(http_settings settings, http_handler handler,
                          std::shared_ptr<websocket_acceptor> websockets)
     : impl_(std::make_unique<impl>()) {
   auto origins = origin_policy{settings.allowed_origins};
-  impl_->ctx = std::make_shared<server_context>(server_context{
-    std::move(settings), std::move(handler), std::move(websockets), std::move(origins)});
+  impl_->ctx = std::make_shared<server_context>();
+  impl_->ctx->settings = std::move(settings);
+  impl_->ctx->handler = std::move(handler);
+  impl_->ctx->websockets = std::move(websockets);
+  impl_->ctx->upgrade_origins = std::move(origins);
 }
 
 http_server::~http_server() {
@@ -398,6 +465,14 @@ void http_server::start() {
     throw std::runtime_error("cannot listen on " + st.ctx->settings.address + ":" +
                              std::to_string(st.ctx->settings.port) + ": " + ec.message());
   st.bound_port = st.acceptor->local_endpoint().port();
+  st.ctx->limit = st.ctx->settings.max_connections;
+  if (st.ctx->limit == 0) {
+    rlimit descriptors{};
+    getrlimit(RLIMIT_NOFILE, &descriptors);
+    auto reserve = st.ctx->settings.reserved_descriptors;
+    st.ctx->limit = descriptors.rlim_cur > reserve * 2 ? descriptors.rlim_cur - reserve : reserve;
+  }
+  st.backoff_timer.emplace(st.ioc);
   st.accept();
   auto count = std::max<size_t>(1, st.ctx->settings.threads);
   for (size_t i = 0; i < count; ++i)
@@ -427,6 +502,10 @@ void http_server::stop() {
 
 uint16_t http_server::port() const {
   return impl_->bound_port;
+}
+
+size_t http_server::connection_limit() const {
+  return impl_->ctx->limit;
 }
 
 } // namespace chat

@@ -29,6 +29,13 @@ struct http_settings {
   size_t max_body_bytes = 64 * 1024;
   /// Idle keep-alive connections are closed after this long.
   caf::timespan idle_timeout = std::chrono::seconds(60);
+  /// Most open connections (HTTP and WebSocket); 0: the descriptor limit read at start-up less
+  /// `reserved_descriptors`. Over it, upgrades get 503 and plain requests are still answered
+  /// (/healthz, /metrics), each on a connection closed after its answer.
+  size_t max_connections = 0;
+  /// Descriptors kept for everything else: databases, Kafka, the cluster, files, and the
+  /// plain requests answered over the limit.
+  size_t reserved_descriptors = 128;
   /// Origins besides the node's own whose pages may open WebSockets ([web] allowed-origins).
   std::vector<std::string> allowed_origins;
 
@@ -56,6 +63,9 @@ public:
 
   /// The bound port (useful with port 0).
   uint16_t port() const;
+
+  /// The connection limit in force (max_connections, or what start() derived).
+  size_t connection_limit() const;
 
 private:
   struct impl;

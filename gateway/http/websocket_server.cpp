@@ -35,9 +35,9 @@ public:
   websocket_session(websocket_upgrade&& upgrade, std::shared_ptr<gateway_context> ctx,
                     caf::timespan sockjs_heartbeat)
       : ws_(std::move(upgrade.stream)), request_(std::move(upgrade.request)),
-        remote_(std::move(upgrade.remote_address)), ctx_(std::move(ctx)),
-        sockjs_(sockjs_heartbeat > caf::timespan{0}), sockjs_heartbeat_(sockjs_heartbeat),
-        heartbeat_timer_(ws_.get_executor()) {
+        remote_(std::move(upgrade.remote_address)), slot_(std::move(upgrade.slot)),
+        ctx_(std::move(ctx)), sockjs_(sockjs_heartbeat > caf::timespan{0}),
+        sockjs_heartbeat_(sockjs_heartbeat), heartbeat_timer_(ws_.get_executor()) {
     // nop
   }
 
@@ -298,6 +298,8 @@ private:
   websocket::stream<beast::tcp_stream> ws_;
   beast::http::request<beast::http::string_body> request_;
   std::string remote_;
+  /// Counts this connection against the server's limit.
+  std::shared_ptr<void> slot_;
   std::shared_ptr<gateway_context> ctx_;
   const bool sockjs_;
   const caf::timespan sockjs_heartbeat_;

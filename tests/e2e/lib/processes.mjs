@@ -30,7 +30,8 @@ const kafkaPath = process.env.CHAT_KAFKA || path.join(repo, 'build/apps/chat-kaf
 /// embedded Kafka. `args` are extra command line options. The node can be killed (-9) and
 /// started again on the same databases and port. With `joining` (another node), the node
 /// shares that node's databases and signing key (a cluster) and leaves the databases to it.
-export async function startChatd(args = [], { pg = testPg, joining = null } = {}) {
+/// `fdLimit`: the node runs with that descriptor limit (ulimit -n).
+export async function startChatd(args = [], { pg = testPg, joining = null, fdLimit = null } = {}) {
   const id = `e2e_${process.pid}_${unique()}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-e2e-'));
   const port = await freePort();
@@ -52,7 +53,9 @@ export async function startChatd(args = [], { pg = testPg, joining = null } = {}
   let exited;
   let output = '';
   async function launch() {
-    proc = track(spawn(chatdPath, options, { env: { ...process.env, CHAT_JWT_SECRET: secret },
+    const [program, argv] = fdLimit === null ? [chatdPath, options]
+      : ['/bin/sh', ['-c', `ulimit -n ${Number(fdLimit)} && exec "$0" "$@"`, chatdPath, ...options]];
+    proc = track(spawn(program, argv, { env: { ...process.env, CHAT_JWT_SECRET: secret },
       stdio: ['ignore', 'pipe', 'pipe'] }));
     proc.stdout.on('data', d => { output += d; });
     proc.stderr.on('data', d => { output += d; });
