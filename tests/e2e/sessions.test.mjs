@@ -89,7 +89,7 @@ describe('sessions', () => {
   it('ends a STOMP session when its access token expires, unless a fresh one came', async () => {
     const now = Math.floor(Date.now() / 1000);
     const shortLived = makeToken({ alg: 'HS256', typ: 'JWT' },
-      { sub: String(alice.id), username: alice.username, typ: 'access', jti: `short-${now}`, iat: now, exp: now + 3 }, node.secret);
+      { sub: String(alice.id), username: alice.username, typ: 'access', jti: `short-${now}`, iat: now, exp: now + 6 }, node.secret);
     const lapsing = await stompClient(node, shortLived);
     const renewed = await stompClient(node, shortLived);
     await renewed.subscribe('/user/queue/errors');
@@ -98,7 +98,7 @@ describe('sessions', () => {
     await waitFor(() => renewed.inbox('/user/queue/errors').length >= 2, 'the refusals');
     assert.deepEqual(renewed.inbox('/user/queue/errors').map(e => e.code), ['FORBIDDEN', 'UNAUTHORIZED']);
     renewed.send('/app/token', { accessToken: alice.token });
-    await waitFor(() => lapsing.errors.length > 0, 'the lapsing session to end', 10000);
+    await waitFor(() => lapsing.errors.length > 0, 'the lapsing session to end', 20000);
     assert.equal(lapsing.errors[0].headers.message, 'access token expired');
     // The renewed session is still there, well past the first token's expiry.
     await sleep(1500);
