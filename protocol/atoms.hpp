@@ -152,8 +152,6 @@ using typing_end_atom = caf::atom_constant<caf::atom("typingend")>;
 using presence_atom = caf::atom_constant<caf::atom("presence")>;
 /// Ask the store again about a saga that ended undecided.
 using recheck_atom = caf::atom_constant<caf::atom("recheck")>;
-/// A room's members' list update, left pending by the deliveries before it, goes out.
-using update_flush_atom = caf::atom_constant<caf::atom("updflush")>;
 /// Apply a message change to the messages store again, after a backoff.
 using reapply_atom = caf::atom_constant<caf::atom("reapply")>;
 /// Retry a compensation step after its backoff.

@@ -3,7 +3,6 @@
 #include "actors/room/room_parts.hpp"
 
 #include <algorithm>
-#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -51,6 +50,8 @@ void remember_committed(room_state& st, int64_t seq) {
 void deliver(room_ptr self, const chat_message& msg) {
   auto& st = self->state;
   remember_committed(st, msg.seq);
+  std::vector<member_unread> members;
+  members.reserve(st.members.size());
   for (auto& [user, member] : st.members) {
     if (user == msg.sender_id) {
       // Senders have read their own message (and everything before it).
@@ -59,6 +60,7 @@ void deliver(room_ptr self, const chat_message& msg) {
     } else if (member.read_seq < msg.seq) {
       ++member.unread;
     }
+    members.push_back(member_unread{user, member.unread});
   }
   st.last_activity_at = std::max(st.last_activity_at, msg.created_at);
   // A URL gets its preview off the hot path; the previewer looks closer.
@@ -70,12 +72,7 @@ void deliver(room_ptr self, const chat_message& msg) {
   if (!st.subscribers.empty())
     broadcast(self, room_topic::messages, msg.seq, st.last_message_json, msg.thread_id,
               msg.sender_id);
-  // The room list update waits for the messages already in the mailbox: it carries absolute
-  // counts and the last message, so one update stands for the whole burst.
-  if (st.deps.fanout && !st.update_pending) {
-    st.update_pending = true;
-    self->send(self, update_flush_atom::value);
-  }
+  send_update(self, std::move(members));
 }
 
 void notify_waiters(room_ptr self, dedupe_window::entry& entry, const status_event& status) {
@@ -148,12 +145,6 @@ bool last_message_changed(room_ptr self, const chat_message& msg) {
     return false;
   set_last_message(st, msg);
   return true;
-}
-
-void flush_update(room_ptr self) {
-  if (!std::exchange(self->state.update_pending, false))
-    return;
-  update_members(self);
 }
 
 void update_members(room_ptr self) {

@@ -77,7 +77,6 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
       on_saga_resolved(self, outcome);
     },
     [=](recheck_atom, int64_t seq) { recheck_undecided(self, seq); },
-    [=](update_flush_atom) { flush_update(self); },
     [=](subscribe_atom, subscriber_actor& subscriber) {
       return when_active<int64_t>(self, [self, subscriber] {
         auto& subs = self->state.subscribers;

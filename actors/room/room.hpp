@@ -158,9 +158,6 @@ struct room_state {
   /// Set by every request; the idle timer passivates only a room that stayed untouched.
   bool touched = false;
 
-  /// Deliveries happened since the last room list update; an update_flush_atom is on its way.
-  bool update_pending = false;
-
   room_state() : dedupe(1024) {
     // nop
   }

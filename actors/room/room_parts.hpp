@@ -46,9 +46,6 @@ bool last_message_changed(room_ptr self, const chat_message& msg);
 /// Tells every member's sessions how the room looks now (room lists, unread counts).
 void update_members(room_ptr self);
 
-/// The pending room list update of the deliveries before it (update_flush_atom).
-void flush_update(room_ptr self);
-
 /// A member's read position moved (`unread_hint`: the store's count for it).
 void read_moved(room_ptr self, int64_t user, int64_t seq, int64_t unread_hint);
 

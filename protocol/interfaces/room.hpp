@@ -62,9 +62,6 @@ using room_actor = caf::typed_actor<
   caf::reacts_to<reapply_atom, uint64_t>,
   // Timer of an undecided saga (seq): asks the store whether recovery decided its message.
   caf::reacts_to<recheck_atom, int64_t>,
-  // Sent to itself after a delivery: one room list update for every delivery since the last
-  // (a burst of messages costs each member one update, not one per message).
-  caf::reacts_to<update_flush_atom>,
   // Passivation timer.
   caf::reacts_to<idle_atom>,
   // The room belongs to another node now: admit nothing new, stop once the sagas in flight

@@ -370,8 +370,7 @@ fake_room_actor::behavior_type fake_room(fake_room_actor::stateful_pointer<fake_
     [=](read_atom, int64_t, int64_t, int64_t) {}, [=](typing_atom, int64_t, bool) {},
     [=](typing_end_atom, int64_t) {}, [=](presence_atom, int64_t, bool) {},
     [=](change_atom, message_change&) { return change_outcome{}; }, [=](reapply_atom, uint64_t) {},
-    [=](recheck_atom, int64_t) {}, [=](update_flush_atom) {}, [=](idle_atom) {},
-    [=](handoff_atom) {});
+    [=](recheck_atom, int64_t) {}, [=](idle_atom) {}, [=](handoff_atom) {});
 }
 
 fake_sink_actor::behavior_type fake_sink(fake_sink_actor::stateful_pointer<fake_state> self,

@@ -346,25 +346,6 @@ CAF_TEST(unread counts count committed messages only) {
   CAF_CHECK_EQUAL(state_of(hdl).members.at(42).unread, 0);
 }
 
-CAF_TEST(a burst of deliveries costs each member one room list update) {
-  auto hdl = spawn_room({}, subscriber);
-  subscribe(hdl);
-  auto before = backend.updates.size();
-  for (auto temp : {"a", "b", "c", "d", "e"})
-    self->send(hdl, send_atom::value, draft(temp), sink);
-  sched.run();
-  CAF_CHECK_EQUAL(broadcast_seqs().size(), 5u);
-  auto updates = backend.updates.size() - before;
-  CAF_CHECK_LESS(updates, 5u);
-  CAF_REQUIRE_GREATER(updates, 0u);
-  auto& last = backend.updates.back();
-  CAF_CHECK_EQUAL(last.last_message_seq, 5);
-  auto other = std::find_if(last.members.begin(), last.members.end(),
-                            [](const member_unread& m) { return m.user_id == 43; });
-  CAF_REQUIRE(other != last.members.end());
-  CAF_CHECK_EQUAL(other->unread, 5);
-}
-
 CAF_TEST(a stop always ends typing and an indicator without news ends by itself) {
   settings.typing_timeout = std::chrono::seconds(5);
   auto hdl = spawn_room();
