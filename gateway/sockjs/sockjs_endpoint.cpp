@@ -27,12 +27,6 @@ namespace {
 using sockjs::http_transport;
 using clock_type = std::chrono::steady_clock;
 
-/// "127.0.0.1:5000" -> "127.0.0.1"; "[::1]:5000" and "::1:5000" -> the address part.
-std::string host_of(const std::string& remote) {
-  auto colon = remote.rfind(':');
-  return colon == std::string::npos ? remote : remote.substr(0, colon);
-}
-
 /// The sessions on HTTP transports, and the thread that keeps their time (heartbeats, expiry).
 class session_registry {
 public:
@@ -74,9 +68,10 @@ public:
   };
 
   /// The session `id`, opened now with its connection actor unless it exists.
-  opened open(const std::string& id, const std::string& remote, const std::string& url_token) {
+  opened open(const std::string& id, const http_request& request, const std::string& url_token) {
     std::lock_guard<std::mutex> guard{mtx_};
-    auto host = host_of(remote);
+    auto host = request.remote_host();
+    auto& remote = request.remote_address;
     if (auto i = sessions_.find(id); i != sessions_.end()) {
       if (i->second->remote_host() != host)
         return {nullptr, false, chat_errc::not_found};
@@ -194,7 +189,7 @@ void serve_transport(session_registry& registry, const sockjs::transport_path& w
       answer(error_response(chat_errc::method_not_allowed, "xhr_send takes POST"));
       return;
     }
-    auto session = registry.find(where.session, host_of(request.remote_address));
+    auto session = registry.find(where.session, request.remote_host());
     if (!session) {
       answer(text(404, "no such session\n"));
       return;
@@ -222,7 +217,7 @@ void serve_transport(session_registry& registry, const sockjs::transport_path& w
     return;
   }
   auto token = request.query.count("token") ? request.query["token"] : std::string{};
-  auto [session, created, refused] = registry.open(where.session, request.remote_address, token);
+  auto [session, created, refused] = registry.open(where.session, request, token);
   if (refused == chat_errc::not_found) {
     answer(text(404, "no such session\n"));
     return;
