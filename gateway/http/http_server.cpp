@@ -60,11 +60,7 @@ http_request to_request(const http::request<http::string_body>& req, const std::
                         bool& malformed) {
   http_request result;
   result.method = std::string{req.method_string()};
-  std::string target{req.target()};
-  auto question = target.find('?');
-  malformed = !url_decode(target.substr(0, question), result.path);
-  if (question != std::string::npos)
-    malformed = malformed || !parse_query(target.substr(question + 1), result.query);
+  malformed = !split_target(std::string{req.target()}, result.path, result.query);
   for (const auto& field : req) {
     std::string name{field.name_string()};
     for (auto& c : name)

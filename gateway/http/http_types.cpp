@@ -132,4 +132,12 @@ bool parse_query(const std::string& query, std::map<std::string, std::string>& o
   return true;
 }
 
+bool split_target(const std::string& target, std::string& path,
+                  std::map<std::string, std::string>& query) {
+  auto question = target.find('?');
+  if (!url_decode(target.substr(0, question), path))
+    return false;
+  return question == std::string::npos || parse_query(target.substr(question + 1), query);
+}
+
 } // namespace chat

@@ -78,4 +78,8 @@ bool url_decode(const std::string& in, std::string& out);
 /// Splits "a=1&b=2" into decoded pairs; false if malformed.
 bool parse_query(const std::string& query, std::map<std::string, std::string>& out);
 
+/// The decoded path and query of a request target ("/a%20b?x=1"); false if malformed.
+bool split_target(const std::string& target, std::string& path,
+                  std::map<std::string, std::string>& query);
+
 } // namespace chat

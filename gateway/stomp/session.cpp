@@ -38,18 +38,6 @@ void handle_frame(session_ptr self, const stomp_frame& frame);
 
 // -- CONNECT ----------------------------------------------------------------------------------
 
-/// "cx,cy" of a heart-beat header.
-std::optional<std::pair<int64_t, int64_t>> parse_heartbeat(const std::string& text) {
-  auto comma = text.find(',');
-  if (comma == std::string::npos)
-    return std::nullopt;
-  auto x = parse_seq(std::string_view{text}.substr(0, comma));
-  auto y = parse_seq(std::string_view{text}.substr(comma + 1));
-  if (!x || !y)
-    return std::nullopt;
-  return std::make_pair(*x, *y);
-}
-
 std::string token_of(const connection_state& st, const stomp_frame& frame) {
   for (auto* name : {"Authorization", "authorization"})
     if (auto* header = frame.header(name))
@@ -134,7 +122,7 @@ void handle_connect(session_ptr self, const stomp_frame& frame) {
   int64_t client_sends = 0;
   int64_t client_wants = 0;
   if (auto* heartbeat = frame.header("heart-beat")) {
-    auto parsed = parse_heartbeat(*heartbeat);
+    auto parsed = parse_heart_beat(*heartbeat);
     if (!parsed) {
       close_with_error(self, "malformed heart-beat header");
       return;

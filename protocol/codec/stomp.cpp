@@ -231,4 +231,28 @@ std::string encode_frame(std::string_view command,
   return result;
 }
 
+std::optional<std::pair<int64_t, int64_t>> parse_heart_beat(std::string_view text) {
+  auto number = [](std::string_view digits) -> std::optional<int64_t> {
+    int64_t value = 0;
+    if (digits.empty() || digits.front() < '0' || digits.front() > '9')
+      return std::nullopt; // from_chars would take a sign
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ptr != digits.data() + digits.size())
+      return std::nullopt;
+    if (ec == std::errc::result_out_of_range)
+      return max_heart_beat_ms; // all digits, just very long
+    if (ec != std::errc{})
+      return std::nullopt;
+    return std::min(value, max_heart_beat_ms);
+  };
+  auto comma = text.find(',');
+  if (comma == std::string_view::npos)
+    return std::nullopt;
+  auto x = number(text.substr(0, comma));
+  auto y = number(text.substr(comma + 1));
+  if (!x || !y)
+    return std::nullopt;
+  return std::make_pair(*x, *y);
+}
+
 } // namespace chat

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,14 @@ private:
   size_t heartbeats_ = 0;
   std::string error_;
 };
+
+/// The longest heart-beat interval taken from a client (a day); longer ones are cut to it, so
+/// that deadlines computed from it cannot overflow.
+constexpr int64_t max_heart_beat_ms = 24 * 3600 * 1000;
+
+/// The (cx, cy) milliseconds of a "cx,cy" heart-beat header, each at most max_heart_beat_ms;
+/// nullopt unless both are non-negative decimal integers.
+std::optional<std::pair<int64_t, int64_t>> parse_heart_beat(std::string_view text);
 
 /// Client commands STOMP 1.2 defines.
 bool is_client_command(std::string_view command);

@@ -1,7 +1,7 @@
 // libFuzzer target: the STOMP parser on arbitrary bytes, fed in the chunks the input's first
 // bytes choose. Whatever the chunking, it must see the same frames and the same failure as
-// when it gets everything at once, and never a frame over its limits. Built and run by
-// scripts/fuzz; never part of the regular build.
+// when it gets everything at once, and never a frame over its limits; heart-beat headers parse
+// within their bound. Built and run by scripts/fuzz; never part of the regular build.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -39,6 +39,16 @@ bool same(const chat::stomp_frame& a, const chat::stomp_frame& b) {
   return a.command == b.command && a.headers == b.headers && a.body == b.body;
 }
 
+/// A heart-beat header parses to two values within the bound, or is refused.
+void check_heart_beat(std::string_view text) {
+  auto beat = chat::parse_heart_beat(text);
+  if (beat && (beat->first < 0 || beat->second < 0 || beat->first > chat::max_heart_beat_ms ||
+               beat->second > chat::max_heart_beat_ms))
+    __builtin_trap();
+  if (beat && text.find(',') == std::string_view::npos)
+    __builtin_trap();
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -61,7 +71,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (whole.frames[i].body.size() > limits.max_frame_bytes ||
         whole.frames[i].headers.size() > limits.max_headers)
       __builtin_trap();
+    if (auto* beat = whole.frames[i].header("heart-beat"))
+      check_heart_beat(*beat);
   }
+  check_heart_beat(input);
   if (!whole.failed && whole.heartbeats != chunked.heartbeats)
     __builtin_trap();
   return 0;

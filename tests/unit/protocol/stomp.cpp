@@ -128,3 +128,15 @@ CAF_TEST(encoded frames parse back to the same frame) {
   CAF_CHECK(is_client_command("SEND"));
   CAF_CHECK(!is_client_command("MESSAGE"));
 }
+
+CAF_TEST(heart - beat headers are two bounded non - negative integers) {
+  using beat = std::optional<std::pair<int64_t, int64_t>>;
+  CAF_CHECK_EQUAL(parse_heart_beat("0,0"), beat(std::make_pair(0, 0)));
+  CAF_CHECK_EQUAL(parse_heart_beat("10000,250"), beat(std::make_pair(10000, 250)));
+  // A giant interval is cut to a day: session deadlines are computed from it.
+  CAF_CHECK_EQUAL(parse_heart_beat("9223372036854775807,99999999999999999999999"),
+                  beat(std::make_pair(max_heart_beat_ms, max_heart_beat_ms)));
+  for (auto bad :
+       {"", ",", "1", "1,", ",1", "-1,0", "+1,0", "1,2,3", " 1,2", "1,2 ", "0x1,0", "1.5,0"})
+    CAF_CHECK_EQUAL(parse_heart_beat(bad), beat{});
+}
