@@ -41,6 +41,13 @@ destination_handler find_destination(std::string_view name) {
   return nullptr;
 }
 
+std::vector<std::string_view> destination_names() {
+  std::vector<std::string_view> result;
+  for (auto& entry : table)
+    result.push_back(entry.name);
+  return result;
+}
+
 void handle_send(session_ptr self, const stomp_frame& frame) {
   auto* name = frame.header("destination");
   if (name == nullptr) {

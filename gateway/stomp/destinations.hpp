@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -21,6 +22,9 @@ struct destination {
 
 /// The handler of a destination, or nullptr.
 destination_handler find_destination(std::string_view name);
+
+/// Every destination of the table (the OpenAPI document lists them too).
+std::vector<std::string_view> destination_names();
 
 // -- destinations/chat.cpp --------------------------------------------------------------------
 /// /app/chat: a message through its room's saga, with SENDING, PROCESSING, SAVED or FAILED.

@@ -12,6 +12,7 @@
 
 #include "gateway/http/router.hpp"
 #include "gateway/rest/rest_api.hpp"
+#include "gateway/stomp/destinations.hpp"
 #include "gateway/web/origin_policy.hpp"
 #include "gateway/web/static_site.hpp"
 #include "gateway/web/web_settings.hpp"
@@ -206,4 +207,18 @@ CAF_TEST(the OpenAPI document lists exactly the routes of the router) {
   CAF_CHECK_EQUAL(undocumented, ""); // add them to gateway/web/openapi.json
   CAF_CHECK_EQUAL(unrouted, "");
   CAF_CHECK_GREATER(routed.size(), 60u);
+}
+
+CAF_TEST(the OpenAPI document lists every STOMP destination of the table) {
+  auto document = nlohmann::json::parse(openapi_document());
+  std::set<std::string> documented;
+  for (auto& entry : document.at("x-stomp-destinations")) {
+    CAF_CHECK(entry.contains("description"));
+    documented.insert(entry.at("destination").get<std::string>());
+  }
+  std::set<std::string> table;
+  for (auto name : destination_names())
+    table.insert(std::string{name});
+  CAF_CHECK_EQUAL(documented, table); // add them to gateway/web/openapi.json
+  CAF_CHECK_GREATER(table.size(), 10u);
 }
