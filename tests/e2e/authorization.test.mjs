@@ -24,8 +24,9 @@ const ownerOnly = (ok, refused = 403) => ({ stranger: refused, blocked: refused,
 
 const future = () => new Date(Date.now() + 3600_000).toISOString();
 
-// Each row: `call(f)` gives [path, body] for the fixture f ({room, message, schedule, users,
-// me}), `auth` false for operations that need no token, and `expect`.
+// Each row: `call(f)` gives [path, body] (or a promise of them) for the fixture f ({room,
+// message, users, schedule(), friendRequest()}), `auth` false for operations that need no token
+// (and no fixture), and `expect`.
 const rows = {
   'GET /healthz': { auth: false, call: () => ['/healthz'], expect: everyone(200) },
   'GET /metrics': { auth: false, call: () => ['/metrics'], expect: everyone(200) },
@@ -60,11 +61,11 @@ const rows = {
   },
   // f.request is a request of a fresh user to the MEMBER: only the MEMBER answers it.
   'POST /api/v1/users/friends/requests/{requestId}/accept': {
-    call: f => [`/api/v1/users/friends/requests/${f.friendRequest()}/accept`],
+    call: async f => [`/api/v1/users/friends/requests/${await f.friendRequest()}/accept`],
     expect: { ...everyone([403, 404]), member: 200 },
   },
   'POST /api/v1/users/friends/requests/{requestId}/reject': {
-    call: f => [`/api/v1/users/friends/requests/${f.friendRequest()}/reject`],
+    call: async f => [`/api/v1/users/friends/requests/${await f.friendRequest()}/reject`],
     expect: { ...everyone([403, 404]), member: 204 },
   },
   'DELETE /api/v1/users/friends/{friendId}': { call: f => [`/api/v1/users/friends/${f.users.stranger.id}`], expect: everyone(404) },
@@ -131,9 +132,9 @@ const rows = {
   'POST /api/v1/messages/schedule': { call: f => ['/api/v1/messages/schedule', { roomId: f.room.id, content: 'later', scheduledAt: future() }], expect: membersOnly(201) },
   // The caller's own schedules and bookmarks: a stranger sees (and removes) only its own, none.
   'GET /api/v1/messages/schedule': { call: f => [`/api/v1/messages/schedule?roomId=${f.room.id}`], expect: everyone(200) },
-  // f.schedule is the OWNER's: only its author changes it.
-  'PUT /api/v1/messages/schedule/{scheduleId}': { call: f => [`/api/v1/messages/schedule/${f.schedule.id}`, { content: 'changed' }], expect: { ...everyone([403, 404]), owner: 200 } },
-  'DELETE /api/v1/messages/schedule/{scheduleId}': { call: f => [`/api/v1/messages/schedule/${f.schedule.id}`], expect: { ...everyone([403, 404]), owner: 204 } },
+  // f.schedule() is the OWNER's: only its author changes it.
+  'PUT /api/v1/messages/schedule/{scheduleId}': { call: async f => [`/api/v1/messages/schedule/${await f.schedule()}`, { content: 'changed' }], expect: { ...everyone([403, 404]), owner: 200 } },
+  'DELETE /api/v1/messages/schedule/{scheduleId}': { call: async f => [`/api/v1/messages/schedule/${await f.schedule()}`], expect: { ...everyone([403, 404]), owner: 204 } },
   'POST /api/v1/messages/bookmark': { call: f => ['/api/v1/messages/bookmark', { messageId: f.message.id }], expect: membersOnly(200) },
   'DELETE /api/v1/messages/bookmark/{messageId}': { call: f => [`/api/v1/messages/bookmark/${f.message.id}`], expect: everyone(204) },
   'GET /api/v1/messages/bookmarks': { call: f => [`/api/v1/messages/bookmarks?roomId=${f.room.id}`], expect: everyone(200) },
@@ -184,7 +185,8 @@ describe('authorization matrix', () => {
   const users = {};
   const tokens = {};
 
-  // A fresh room with its four kinds of members and one message and one schedule of the OWNER.
+  // A fresh room with its four kinds of members and one message of the OWNER; a schedule of the
+  // OWNER in it and a pending friend request to the MEMBER are made when a row asks for them.
   // The block comes after the room: a blocked user cannot be put into a new room.
   const fixture = async () => {
     await rest(node, 'DELETE', `/api/v1/users/block/${users.blocked.id}`, undefined, users.owner.token);
@@ -196,20 +198,21 @@ describe('authorization matrix', () => {
     assert.equal(role.status, 200, JSON.stringify(role.body));
     const sent = await rest(node, 'POST', '/api/v1/messages', { roomId: room.id, content: 'hello matrix', tempId: 'f' + Math.random() }, users.owner.token);
     assert.equal(sent.status, 201, JSON.stringify(sent.body));
-    const schedule = (await rest(node, 'POST', '/api/v1/messages/schedule',
-      { roomId: room.id, content: 'later', scheduledAt: future() }, users.owner.token)).body;
     return {
-      room, message: sent.body, schedule, users,
-      // A pending friend request of a new user to the MEMBER.
-      friendRequest: () => friendRequestId,
+      room, message: sent.body, users,
+      schedule: async () => {
+        const made = await rest(node, 'POST', '/api/v1/messages/schedule',
+          { roomId: room.id, content: 'later', scheduledAt: future() }, users.owner.token);
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+        return made.body.id;
+      },
+      friendRequest: async () => {
+        const asker = await newUser(node, 'asker');
+        const made = await rest(node, 'POST', '/api/v1/users/friends/requests', { userId: users.member.id }, asker.token);
+        assert.equal(made.status, 201, JSON.stringify(made.body));
+        return made.body.id;
+      },
     };
-  };
-  let friendRequestId = 0;
-  const newFriendRequest = async () => {
-    const asker = await newUser(node, 'asker');
-    const sent = await rest(node, 'POST', '/api/v1/users/friends/requests', { userId: users.member.id }, asker.token);
-    assert.equal(sent.status, 201, JSON.stringify(sent.body));
-    friendRequestId = sent.body.id;
   };
 
   before(async () => {
@@ -246,15 +249,14 @@ describe('authorization matrix', () => {
       if (row.auth !== false) {
         const f = await fixture();
         for (const kind of tokenKinds) {
-          const [route, body] = row.call(f);
+          const [route, body] = await row.call(f);
           const answer = await rest(node, method, route, body, tokens[kind]);
           if (answer.status !== 401) wrong.push(`${operation} as ${kind}: ${answer.status}, expected 401`);
         }
       }
       for (const kind of roomKinds) {
-        if (operation.includes('friends/requests/{requestId}')) await newFriendRequest();
-        const f = await fixture();
-        const [route, body] = row.call(f);
+        const f = row.auth === false ? {} : await fixture();
+        const [route, body] = await row.call(f);
         const answer = await rest(node, method, route, body, row.auth === false ? undefined : users[kind].token);
         if (!matches(row.expect[kind], answer.status))
           wrong.push(`${operation} as ${kind}: ${answer.status} ${JSON.stringify(answer.body)?.slice(0, 120)}, expected ${row.expect[kind]}`);

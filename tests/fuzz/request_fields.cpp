@@ -34,13 +34,12 @@ const chat::router& routes() {
         for (auto c : method)
           upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         result.add(upper, path,
-                   [pattern = path](chat::http_request request, chat::route_params params,
-                          chat::http_responder respond) {
+                   [pattern = path](chat::http_request, chat::route_params params,
+                                    chat::http_responder respond) {
                      // A placeholder never matches an empty segment, a literal never differs.
                      for (auto& [name, value] : params)
                        if (value.empty() || pattern.find("{" + name + "}") == std::string::npos)
                          __builtin_trap();
-                     (void) request;
                      chat::http_response answer;
                      answer.status = 200;
                      respond(std::move(answer));
@@ -54,11 +53,35 @@ const chat::router& routes() {
 }
 
 /// Every body field name the API reads (grep of gateway/ for the field readers' calls).
-constexpr const char* field_names[] = {
-  "accessToken", "activity", "add", "additionalContent", "afterSeq", "content", "limit",
-  "mentions", "messageId", "nickname", "parentMessageId", "participantIds", "password",
-  "reaction", "refreshToken", "replyTo", "role", "roomId", "seq", "status", "targetRoomIds",
-  "targetUserId", "tempId", "threadId", "title", "type", "userId", "userIds", "username"};
+constexpr const char* field_names[] = {"accessToken",
+                                       "activity",
+                                       "add",
+                                       "additionalContent",
+                                       "afterSeq",
+                                       "content",
+                                       "limit",
+                                       "mentions",
+                                       "messageId",
+                                       "nickname",
+                                       "parentMessageId",
+                                       "participantIds",
+                                       "password",
+                                       "reaction",
+                                       "refreshToken",
+                                       "replyTo",
+                                       "role",
+                                       "roomId",
+                                       "seq",
+                                       "status",
+                                       "targetRoomIds",
+                                       "targetUserId",
+                                       "tempId",
+                                       "threadId",
+                                       "title",
+                                       "type",
+                                       "userId",
+                                       "userIds",
+                                       "username"};
 
 void check_body(std::string_view text) {
   auto body = chat::parse_object(text);
@@ -78,18 +101,18 @@ void check_body(std::string_view text) {
         if (id <= 0)
           __builtin_trap();
     }
-    (void) chat::bool_field(*body, name, false);
+    (void)chat::bool_field(*body, name, false);
     if (auto value = chat::string_field(*body, name))
-      (void) chat::valid_reaction(*value);
+      (void)chat::valid_reaction(*value);
   }
   chat::gateway_settings settings;
   std::string error;
   std::string temp_id;
   auto draft = chat::read_draft(*body, 7, settings, error, temp_id);
-  if (draft && (draft->content.empty() || draft->content.size() > settings.max_content_bytes ||
-                draft->temp_id.empty() || draft->temp_id.size() > chat::max_temp_id_bytes ||
-                draft->mentions.size() > chat::max_mentions || draft->room_id <= 0 ||
-                !error.empty()))
+  if (draft &&
+      (draft->content.empty() || draft->content.size() > settings.max_content_bytes ||
+       draft->temp_id.empty() || draft->temp_id.size() > chat::max_temp_id_bytes ||
+       draft->mentions.size() > chat::max_mentions || draft->room_id <= 0 || !error.empty()))
     __builtin_trap();
   if (!draft && error.empty())
     __builtin_trap(); // a refusal always says why
@@ -116,11 +139,10 @@ void check_target(const std::string& target) {
 
 /// An id or seq is taken only from decimal digits, and means what they say.
 void check_ids(std::string_view text) {
-  auto digits_of = [](int64_t value) { return std::to_string(value); };
   auto same_number = [&](int64_t value) {
     auto start = text.find_first_not_of('0');
     auto significant = start == std::string_view::npos ? std::string_view{"0"} : text.substr(start);
-    return significant == digits_of(value);
+    return significant == std::to_string(value);
   };
   if (auto id = chat::parse_id(text); id && (*id <= 0 || !same_number(*id)))
     __builtin_trap();
