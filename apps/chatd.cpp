@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
     return fail(problem);
   if (cfg.cli_helptext_printed)
     return 0;
+  if (auto problem = http_server::check_tls(cfg.http); !problem.empty())
+    return fail(problem);
   auto* secret = std::getenv("CHAT_JWT_SECRET");
   if (secret == nullptr || std::strlen(secret) < 32)
     return fail("CHAT_JWT_SECRET must be set in the environment (at least 32 characters)");
@@ -155,11 +157,12 @@ int main(int argc, char** argv) {
     stop_node(actors);
     return fail(e.what(), 1);
   }
-  spdlog::info("chatd {} serving on http://{}:{} (Ctrl-C stops it), up to {} connections",
-               cfg.node_id(), cfg.http.address, server.port(), server.connection_limit());
+  auto scheme = cfg.http.tls_cert.empty() ? "http" : "https";
+  spdlog::info("chatd {} serving on {}://{}:{} (Ctrl-C stops it), up to {} connections",
+               cfg.node_id(), scheme, cfg.http.address, server.port(), server.connection_limit());
   if (cfg.web.enabled)
-    spdlog::info("web client: http://{}:{}/  API docs: http://{}:{}/swagger-ui/", cfg.http.address,
-                 server.port(), cfg.http.address, server.port());
+    spdlog::info("web client: {}://{}:{}/  API docs: {}://{}:{}/swagger-ui/", scheme,
+                 cfg.http.address, server.port(), scheme, cfg.http.address, server.port());
 
   auto received = wait_for_stop_signal(signals);
   spdlog::info("{} received, shutting down", strsignal(received));

@@ -48,6 +48,8 @@ set_target_properties(sodium::sodium PROPERTIES
 find_package(spdlog REQUIRED CONFIG)
 find_package(nlohmann_json 3.10 REQUIRED CONFIG)
 find_package(Boost 1.74 REQUIRED)
+# OpenSSL: TLS of the HTTP and WebSocket port ([http] tls-cert).
+find_package(OpenSSL REQUIRED)
 find_package(benchmark CONFIG)
 
 # libcurl and gumbo (URL previews: fetching pages, parsing their HTML).

@@ -46,6 +46,8 @@ std::string metrics::render_prometheus() const {
       connections_total);
   put(out, "chat_connections_refused_total", "counter",
       "Connections refused at the connection limit ([http] max-connections).", connections_refused);
+  put(out, "chat_tls_handshakes_failed_total", "counter",
+      "TLS handshakes that failed or timed out ([http] tls-cert).", tls_handshakes_failed);
   put(out, "chat_http_requests_total", "counter", "HTTP requests served.", http_requests);
   put(out, "chat_origins_refused_total", "counter", "Browser requests refused for their Origin.",
       origins_refused);

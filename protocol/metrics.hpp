@@ -49,6 +49,7 @@ struct metrics {
   std::atomic<int64_t> origins_refused{0};
   /// Connections refused at the connection limit (upgrades answered 503, or closed at once).
   std::atomic<int64_t> connections_refused{0};
+  std::atomic<int64_t> tls_handshakes_failed{0};
   std::atomic<int64_t> connections_total{0};
   std::atomic<int64_t> frames_in{0};
   std::atomic<int64_t> frames_out{0};

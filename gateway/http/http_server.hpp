@@ -36,6 +36,10 @@ struct http_settings {
   /// Descriptors kept for everything else: databases, Kafka, the cluster, files, and the
   /// plain requests answered over the limit.
   size_t reserved_descriptors = 128;
+  /// PEM files of the certificate (chain) and its private key: both set, the port speaks TLS
+  /// only (https:// and wss://); both empty, plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
   /// Origins besides the node's own whose pages may open WebSockets ([web] allowed-origins).
   std::vector<std::string> allowed_origins;
 
@@ -55,11 +59,16 @@ public:
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
 
-  /// Binds and starts the threads. Throws std::runtime_error when it cannot bind.
+  /// Loads the TLS files, binds and starts the threads. Throws std::runtime_error when it cannot
+  /// bind or the files do not make a certificate and its key.
   void start();
 
   /// Stops accepting, closes connections and joins the threads.
   void stop();
+
+  /// "" or why the TLS files of `settings` do not make a certificate and its key (a node checks
+  /// before it prepares anything else).
+  static std::string check_tls(const http_settings& settings);
 
   /// The bound port (useful with port 0).
   uint16_t port() const;

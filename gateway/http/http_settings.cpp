@@ -15,7 +15,9 @@ void http_settings::add_options(caf::config_option_set& options) {
     .add(max_connections, "max-connections",
          "most open connections (0: the descriptor limit less reserved-descriptors)")
     .add(reserved_descriptors, "reserved-descriptors",
-         "descriptors kept for databases, Kafka, the cluster and requests over the limit");
+         "descriptors kept for databases, Kafka, the cluster and requests over the limit")
+    .add(tls_cert, "tls-cert", "PEM certificate chain: with tls-key, the port speaks TLS only")
+    .add(tls_key, "tls-key", "PEM private key of tls-cert");
 }
 
 std::string http_settings::check() const {
@@ -27,6 +29,8 @@ std::string http_settings::check() const {
     return "http.idle-timeout must be positive";
   if (reserved_descriptors < 32)
     return "http.reserved-descriptors must be at least 32";
+  if (tls_cert.empty() != tls_key.empty())
+    return "http.tls-cert and http.tls-key go together: set both or neither";
   return {};
 }
 

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
@@ -28,13 +29,17 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
+namespace {
+
+/// One client's WebSocket, plain or TLS (the Stream).
+template <class Stream>
 class websocket_session : public outbound_channel,
-                          public std::enable_shared_from_this<websocket_session> {
+                          public std::enable_shared_from_this<websocket_session<Stream>> {
 public:
   /// `sockjs_heartbeat` is zero for plain STOMP; else frames are SockJS's, with its "h" frames.
   websocket_session(websocket_upgrade&& upgrade, std::shared_ptr<gateway_context> ctx,
                     caf::timespan sockjs_heartbeat)
-      : ws_(std::move(upgrade.stream)), request_(std::move(upgrade.request)),
+      : ws_(std::move(std::get<Stream>(upgrade.stream))), request_(std::move(upgrade.request)),
         remote_(std::move(upgrade.remote_address)), slot_(std::move(upgrade.slot)),
         ctx_(std::move(ctx)), sockjs_(sockjs_heartbeat > caf::timespan{0}),
         sockjs_heartbeat_(sockjs_heartbeat), heartbeat_timer_(ws_.get_executor()) {
@@ -59,8 +64,8 @@ public:
     // ERROR frame; far larger ones are refused by the WebSocket layer (close 1009).
     ws_.read_message_max(ctx_->settings.max_frame_bytes * 2);
     ws_.text(true);
-    ws_.async_accept(request_,
-                     [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+    ws_.async_accept(
+      request_, [self = this->shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
 
   // -- outbound_channel (any thread) ------------------------------------------------------------
@@ -71,7 +76,7 @@ public:
     if (queued_.load() >= ctx_->settings.max_outbound_frames)
       return false;
     ++queued_;
-    net::post(ws_.get_executor(), [self = shared_from_this(), head = std::move(head),
+    net::post(ws_.get_executor(), [self = this->shared_from_this(), head = std::move(head),
                                    body = std::move(body)]() mutable {
       self->enqueue(item{std::move(head), std::move(body), item_kind::frame});
     });
@@ -84,9 +89,10 @@ public:
     if (queued_.load() >= ctx_->settings.max_outbound_frames)
       return false;
     ++queued_;
-    net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
-      self->enqueue(item{std::move(frame), nullptr, item_kind::raw});
-    });
+    net::post(ws_.get_executor(),
+              [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+                self->enqueue(item{std::move(frame), nullptr, item_kind::raw});
+              });
     return true;
   }
 
@@ -94,7 +100,7 @@ public:
     if (closed_)
       return;
     ++queued_;
-    net::post(ws_.get_executor(), [self = shared_from_this()] {
+    net::post(ws_.get_executor(), [self = this->shared_from_this()] {
       self->enqueue(item{"\n", nullptr, item_kind::raw});
     });
   }
@@ -103,16 +109,17 @@ public:
     if (closed_.exchange(true))
       return;
     ++queued_;
-    net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
-      self->close_requested_ = true;
-      self->enqueue(item{std::move(frame), nullptr, item_kind::raw});
-    });
+    net::post(ws_.get_executor(),
+              [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+                self->close_requested_ = true;
+                self->enqueue(item{std::move(frame), nullptr, item_kind::raw});
+              });
   }
 
   void close() override {
     if (closed_.exchange(true))
       return;
-    net::post(ws_.get_executor(), [self = shared_from_this()] {
+    net::post(ws_.get_executor(), [self = this->shared_from_this()] {
       self->close_requested_ = true;
       if (!self->writing_)
         self->do_close();
@@ -155,15 +162,16 @@ private:
       enqueue_control(std::string{sockjs::open_frame});
       arm_heartbeat();
     }
-    actor_ =
-      ctx_->sys->spawn(connection, ctx_, std::shared_ptr<outbound_channel>{shared_from_this()},
-                       std::move(token), remote_);
+    actor_ = ctx_->sys->spawn(connection, ctx_,
+                              std::shared_ptr<outbound_channel>{this->shared_from_this()},
+                              std::move(token), remote_);
     read();
   }
 
   void read() {
-    ws_.async_read(
-      buffer_, [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      self->on_read(ec);
+    });
   }
 
   void on_read(beast::error_code ec) {
@@ -201,7 +209,7 @@ private:
 
   void arm_heartbeat() {
     heartbeat_timer_.expires_after(sockjs_heartbeat_);
-    heartbeat_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    heartbeat_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec || self->close_started_ || self->closed_)
         return;
       self->enqueue_control(std::string{sockjs::heartbeat_frame});
@@ -247,7 +255,9 @@ private:
     writing_ = true;
     auto& next = queue_.front();
     static const char nul = '\0';
-    auto done = [self = shared_from_this()](beast::error_code ec, size_t) { self->on_write(ec); };
+    auto done = [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      self->on_write(ec);
+    };
     in_flight_ = 1;
     if (sockjs_) {
       sockjs_write_ = next_sockjs_write();
@@ -290,12 +300,13 @@ private:
     }
     close_started_ = true;
     heartbeat_timer_.cancel();
-    ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](beast::error_code) {
-      beast::get_lowest_layer(self->ws_).close();
-    });
+    ws_.async_close(websocket::close_code::normal,
+                    [self = this->shared_from_this()](beast::error_code) {
+                      beast::get_lowest_layer(self->ws_).close();
+                    });
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   beast::http::request<beast::http::string_body> request_;
   std::string remote_;
   /// Counts this connection against the server's limit.
@@ -317,6 +328,8 @@ private:
   bool close_requested_ = false;
   bool close_started_ = false;
 };
+
+} // namespace
 
 websocket_server::websocket_server(std::shared_ptr<gateway_context> ctx, sockjs_settings sockjs,
                                    std::string path)
@@ -340,18 +353,26 @@ bool websocket_server::accepts(const std::string& path) const {
 void websocket_server::accept(websocket_upgrade&& upgrade) {
   std::string target{upgrade.request.target()};
   auto framed = sockjs_transport(target.substr(0, target.find('?')));
-  auto session = std::make_shared<websocket_session>(std::move(upgrade), ctx_,
-                                                     framed ? sockjs_.heartbeat : caf::timespan{0});
-  {
-    std::lock_guard<std::mutex> guard{mtx_};
-    std::erase_if(sessions_, [](const std::weak_ptr<websocket_session>& s) { return s.expired(); });
-    sessions_.push_back(session);
-  }
-  session->start();
+  auto heartbeat = framed ? sockjs_.heartbeat : caf::timespan{0};
+  std::shared_ptr<outbound_channel> channel;
+  auto start = [&](auto session) {
+    channel = session;
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      std::erase_if(sessions_,
+                    [](const std::weak_ptr<outbound_channel>& s) { return s.expired(); });
+      sessions_.push_back(channel);
+    }
+    session->start();
+  };
+  if (std::holds_alternative<tls_stream>(upgrade.stream))
+    start(std::make_shared<websocket_session<tls_stream>>(std::move(upgrade), ctx_, heartbeat));
+  else
+    start(std::make_shared<websocket_session<plain_stream>>(std::move(upgrade), ctx_, heartbeat));
 }
 
 void websocket_server::close_all() {
-  std::vector<std::shared_ptr<websocket_session>> alive;
+  std::vector<std::shared_ptr<outbound_channel>> alive;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     for (auto& weak : sessions_)

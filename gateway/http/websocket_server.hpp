@@ -14,7 +14,7 @@
 
 namespace chat {
 
-class websocket_session;
+class outbound_channel;
 
 class websocket_server : public websocket_acceptor {
 public:
@@ -36,7 +36,7 @@ private:
   sockjs_settings sockjs_;
   std::string path_;
   std::mutex mtx_;
-  std::vector<std::weak_ptr<websocket_session>> sessions_;
+  std::vector<std::weak_ptr<outbound_channel>> sessions_;
 };
 
 } // namespace chat

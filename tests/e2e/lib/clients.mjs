@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
 
-import { unique } from './util.mjs';
+import { httpsRequest, unique } from './util.mjs';
 
 // The fault suite (tests/fault) uses the same npm packages through this module.
 export { Client, WebSocket };
@@ -14,10 +14,11 @@ export { Client, WebSocket };
 export async function rest(node, method, route, body, token, raw) {
   const headers = { 'content-type': 'application/json' };
   if (token) headers.authorization = 'Bearer ' + token;
-  const res = await fetch(node.url + route, {
-    method, headers, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
+  const payload = raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body);
+  // A TLS node's certificate is the test's own: fetch cannot be told to trust it.
+  const res = node.ca ? await httpsRequest(node.url + route, { method, headers, body: payload, ca: node.ca })
+    : await fetch(node.url + route, { method, headers, body: payload });
+  const text = node.ca ? res.text : await res.text();
   let parsed = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
   return { status: res.status, body: parsed };
@@ -39,7 +40,8 @@ export async function stompClient(node, token, options = {}) {
   const received = new Map();
   const errors = [];
   const client = new Client({
-    webSocketFactory: options.webSocketFactory || (() => new WebSocket(options.url || node.ws)),
+    webSocketFactory: options.webSocketFactory
+      || (() => new WebSocket(options.url || node.ws, node.ca ? { ca: node.ca } : undefined)),
     connectHeaders: token === undefined ? {} : { Authorization: 'Bearer ' + token },
     reconnectDelay: 0,
     heartbeatIncoming: options.heartbeatIncoming ?? 10000,

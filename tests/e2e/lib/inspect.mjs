@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { chatdConfig, repo } from './util.mjs';
+import { chatdConfig, httpsRequest, repo } from './util.mjs';
 
 const chatctlPath = process.env.CHATCTL || path.join(repo, 'build/apps/chatctl');
 
@@ -53,7 +53,8 @@ export function chatctl(node, args) {
 
 /// A Prometheus counter or gauge of a node.
 export async function metric(node, name) {
-  const text = await (await fetch(node.url + '/metrics')).text();
+  const text = node.ca ? (await httpsRequest(node.url + '/metrics', { ca: node.ca })).text
+    : await (await fetch(node.url + '/metrics')).text();
   const line = text.split('\n').find(l => l.startsWith(name + ' '));
   return line ? Number(line.split(' ')[1]) : NaN;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after } from 'node:test';
 
 import { sqlValue } from './inspect.mjs';
-import { chatdConfig, freePort, repo, sleep, testPg, unique, waitFor } from './util.mjs';
+import { chatdConfig, freePort, httpsRequest, repo, sleep, testPg, unique, waitFor } from './util.mjs';
 
 // Every process a suite started and has not seen exit. A test that fails before its
 // `finally` (or has none) must not leave them running: that would keep the suite's process
@@ -30,8 +30,10 @@ const kafkaPath = process.env.CHAT_KAFKA || path.join(repo, 'build/apps/chat-kaf
 /// embedded Kafka. `args` are extra command line options. The node can be killed (-9) and
 /// started again on the same databases and port. With `joining` (another node), the node
 /// shares that node's databases and signing key (a cluster) and leaves the databases to it.
-/// `fdLimit`: the node runs with that descriptor limit (ulimit -n).
-export async function startChatd(args = [], { pg = testPg, joining = null, fdLimit = null } = {}) {
+/// `fdLimit`: the node runs with that descriptor limit (ulimit -n). `tls` ({cert, key}: PEM file
+/// paths): the node speaks only https/wss, and its `ca` is the certificate to trust.
+export async function startChatd(args = [],
+  { pg = testPg, joining = null, fdLimit = null, tls = null } = {}) {
   const id = `e2e_${process.pid}_${unique()}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-e2e-'));
   const port = await freePort();
@@ -46,9 +48,12 @@ export async function startChatd(args = [], { pg = testPg, joining = null, fdLim
     `--db.messages-dsn=${dsn.messages}`,
     `--db.rooms-dsn=${dsn.rooms}`,
     '--log.level=warn',
+    ...(tls ? [`--http.tls-cert=${tls.cert}`, `--http.tls-key=${tls.key}`] : []),
     ...args,
   ];
-  const url = `http://127.0.0.1:${port}`;
+  const scheme = tls ? 'https' : 'http';
+  const url = `${scheme}://127.0.0.1:${port}`;
+  const ca = tls ? fs.readFileSync(tls.cert) : undefined;
   let proc;
   let exited;
   let output = '';
@@ -65,6 +70,7 @@ export async function startChatd(args = [], { pg = testPg, joining = null, fdLim
       await waitFor(async () => {
         if (current.exitCode !== null) throw new Error('chatd exited: ' + output);
         try {
+          if (ca) return (await httpsRequest(url + '/healthz', { ca })).status === 200;
           return (await fetch(url + '/healthz')).status === 200;
         } catch {
           return false;
@@ -78,7 +84,8 @@ export async function startChatd(args = [], { pg = testPg, joining = null, fdLim
   await launch();
   return {
     url,
-    ws: `ws://127.0.0.1:${port}/ws/chat`,
+    ws: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ws/chat`,
+    ca,
     secret,
     dsn,
     options,

@@ -1,4 +1,5 @@
 // Small helpers of the end-to-end suites: waiting, ports, paths, unique names.
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,3 +43,19 @@ export function freePort() {
   });
 }
 
+
+/// fetch-like request over https with a CA of the test's own (a node with [http] tls-cert):
+/// resolves {status, headers, text}.
+export function httpsRequest(url, { method = 'GET', headers = {}, body, ca } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method, headers, ca }, res => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', chunk => { text += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.setTimeout(10000, () => req.destroy(new Error('https request timed out')));
+    req.end(body);
+  });
+}

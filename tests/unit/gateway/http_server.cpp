@@ -29,7 +29,7 @@ public:
   void accept(websocket_upgrade&& upgrade) override {
     int value = 0;
     socklen_t size = sizeof(value);
-    auto fd = upgrade.stream.socket().native_handle();
+    auto fd = std::get<plain_stream>(upgrade.stream).socket().native_handle();
     getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, &size);
     result.set_value(value != 0);
   }
