@@ -340,9 +340,12 @@ caf::result<std::vector<member_view>> view(directory_ptr self) {
   };
   self->request(st.manager, st.settings.request_timeout, count_atom::value)
     .then(count_into(0), [finish](caf::error&) mutable { finish(); });
+  // A peer that went silent (a partition not noticed yet) leaves its count at -1 after a
+  // second, instead of holding the view for the whole request timeout.
+  auto peer_timeout = std::min<caf::timespan>(st.settings.request_timeout, std::chrono::seconds(1));
   size_t index = 1;
   for (auto& [id, peer] : st.peers)
-    self->request(peer.root, st.settings.request_timeout, count_atom::value)
+    self->request(peer.root, peer_timeout, count_atom::value)
       .then(count_into(index++), [finish](caf::error&) mutable { finish(); });
   return promise;
 }

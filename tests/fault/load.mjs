@@ -105,7 +105,7 @@ function makeClient(nodes, person, roomIds, log, index) {
     heartbeatOutgoing: 0,
     debug: () => {},
   });
-  const state = { person, pending, final, latencies, delivered, client, reconnects: -1, resent: 0, sent: 0 };
+  const state = { person, pending, final, latencies, delivered, client, reconnects: -1, resent: 0, silentResends: 0, sent: 0 };
   client.onConnect = () => {
     ++state.reconnects;
     const receipts = [];
@@ -154,6 +154,17 @@ function makeClient(nodes, person, roomIds, log, index) {
       publish(tempId, { roomId, content });
     },
     inFlight: () => pending.size,
+    /// Sends again, same tempId, every message that has waited longer than `ageMs` for its
+    /// final answer (at most once per `ageMs` each), as a client that gives up waiting does.
+    resendSilent(ageMs) {
+      const now = Date.now();
+      for (const [tempId, m] of pending) {
+        if (now - (m.resentAt ?? m.at) < ageMs) continue;
+        m.resentAt = now;
+        ++state.silentResends;
+        publish(tempId, m);
+      }
+    },
     /// Sends again a message that already has its answer (a client that lost it).
     resend(tempId, roomId, content) {
       ++state.resent;
@@ -167,9 +178,10 @@ function makeClient(nodes, person, roomIds, log, index) {
 
 /// Sends `perClient` messages from each client, at most `window` in flight per client,
 /// round-robin over the rooms; `during()` runs once after `faultAfter` messages. TempIds are
-/// `c<client>-<prefix><i>`: a second round on the same clients needs another prefix.
+/// `c<client>-<prefix><i>`: a second round on the same clients needs another prefix. With
+/// `resendAfter` (ms), clients send again what waited that long for its answer.
 export async function runLoad(load, {
-  perClient = 100, window = 10, timeout = 60000, during, faultAfter, prefix = 'm',
+  perClient = 100, window = 10, timeout = 60000, during, faultAfter, prefix = 'm', resendAfter,
 } = {}) {
   const deadline = Date.now() + timeout;
   let total = 0;
@@ -189,10 +201,27 @@ export async function runLoad(load, {
       }
     }
   });
+  const resender = resendAfter && setInterval(() => {
+    for (const c of load.clients) c.resendSilent(resendAfter);
+  }, Math.min(resendAfter, 1000));
   await Promise.all(tasks);
   // Every message gets a final answer (a reconnect re-sends the unanswered ones).
-  await waitFor(() => load.clients.every(c => c.inFlight() === 0), 'every message answered',
-    Math.max(1000, deadline - Date.now()));
+  try {
+    await waitFor(() => load.clients.every(c => c.inFlight() === 0), 'every message answered',
+      Math.max(1000, deadline - Date.now()));
+  } catch (e) {
+    throw new Error(`${e.message}; unanswered: ${unanswered(load).slice(0, 12).join(', ')}`);
+  } finally {
+    if (resender) clearInterval(resender);
+  }
+}
+
+/// The messages still without a final answer: tempId, room, the client's node, age.
+function unanswered(load) {
+  const now = Date.now();
+  return load.clients.flatMap(c => [...c.state.pending].map(([tempId, m]) =>
+    `${tempId} room ${m.roomId} via ${c.state.node?.id ?? c.state.node?.url} ` +
+    `(${Math.round((now - m.at) / 1000)} s, ${c.state.reconnects} reconnects)`));
 }
 
 /// Waits until no saga runs and the outbox is empty.
@@ -275,6 +304,7 @@ export function summary(name, load, report, extra = {}) {
     scenario: name,
     sent: load.clients.reduce((n, c) => n + c.state.sent, 0),
     resent: load.clients.reduce((n, c) => n + c.state.resent, 0),
+    resentAfterSilence: load.clients.reduce((n, c) => n + c.state.silentResends, 0),
     saved: told.SAVED,
     failed: told.FAILED,
     lost,

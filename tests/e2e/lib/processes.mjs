@@ -31,9 +31,10 @@ const kafkaPath = process.env.CHAT_KAFKA || path.join(repo, 'build/apps/chat-kaf
 /// started again on the same databases and port. With `joining` (another node), the node
 /// shares that node's databases and signing key (a cluster) and leaves the databases to it.
 /// `fdLimit`: the node runs with that descriptor limit (ulimit -n). `tls` ({cert, key}: PEM file
-/// paths): the node speaks only https/wss, and its `ca` is the certificate to trust.
+/// paths): the node speaks only https/wss, and its `ca` is the certificate to trust. `netns`: the
+/// node runs in that network namespace (`ip netns exec`) and listens on `address` there.
 export async function startChatd(args = [],
-  { pg = testPg, joining = null, fdLimit = null, tls = null } = {}) {
+  { pg = testPg, joining = null, fdLimit = null, tls = null, netns = null, address = '127.0.0.1' } = {}) {
   const id = `e2e_${process.pid}_${unique()}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatd-e2e-'));
   const port = await freePort();
@@ -43,6 +44,7 @@ export async function startChatd(args = [],
     : { messages: `${pg} dbname=${databases[0]}`, rooms: `${pg} dbname=${databases[1]}` };
   const options = [
     `--config-file=${chatdConfig}`,
+    `--http.address=${address}`,
     `--http.port=${port}`,
     `--node.data-dir=${dataDir}`,
     `--db.messages-dsn=${dsn.messages}`,
@@ -52,14 +54,15 @@ export async function startChatd(args = [],
     ...args,
   ];
   const scheme = tls ? 'https' : 'http';
-  const url = `${scheme}://127.0.0.1:${port}`;
+  const url = `${scheme}://${address}:${port}`;
   const ca = tls ? fs.readFileSync(tls.cert) : undefined;
   let proc;
   let exited;
   let output = '';
   async function launch() {
-    const [program, argv] = fdLimit === null ? [chatdPath, options]
+    let [program, argv] = fdLimit === null ? [chatdPath, options]
       : ['/bin/sh', ['-c', `ulimit -n ${Number(fdLimit)} && exec "$0" "$@"`, chatdPath, ...options]];
+    if (netns) [program, argv] = ['ip', ['netns', 'exec', netns, program, ...argv]];
     proc = track(spawn(program, argv, { env: { ...process.env, CHAT_JWT_SECRET: secret },
       stdio: ['ignore', 'pipe', 'pipe'] }));
     proc.stdout.on('data', d => { output += d; });
@@ -84,7 +87,7 @@ export async function startChatd(args = [],
   await launch();
   return {
     url,
-    ws: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ws/chat`,
+    ws: `${tls ? 'wss' : 'ws'}://${address}:${port}/ws/chat`,
     ca,
     secret,
     dsn,
@@ -158,7 +161,7 @@ export async function waitForCluster(nodes, timeout = 20000) {
 /// GET /api/v1/cluster of a node (null if it does not answer).
 export async function clusterView(node) {
   try {
-    const res = await fetch(node.url + '/api/v1/cluster');
+    const res = await fetch(node.url + '/api/v1/cluster', { signal: AbortSignal.timeout(5000) });
     return res.status === 200 ? await res.json() : null;
   } catch {
     return null;
