@@ -71,8 +71,33 @@ bool resend_tracker::stale_failure(const status_event& status) const {
   return status.saga_seq != 0 && status.saga_seq != i->second.seq;
 }
 
+bool resend_tracker::awaits_seq(const status_event& status) const {
+  if (status.status != delivery_status::failed || status.saga_seq == 0)
+    return false;
+  auto k = key{status.room_id, status.temp_id};
+  auto retired = retired_.find(k);
+  auto i = in_flight_.find(k);
+  return retired != retired_.end() && retired->second.count(status.saga_seq) == 0 &&
+         i != in_flight_.end() && i->second.seq == 0;
+}
+
+std::optional<status_event> resend_tracker::take_held(const status_event& reply) {
+  auto i = in_flight_.find({reply.room_id, reply.temp_id});
+  if (i == in_flight_.end() || !i->second.held || i->second.seq == 0)
+    return std::nullopt;
+  auto held = std::move(i->second.held);
+  i->second.held.reset();
+  if (held->saga_seq != i->second.seq)
+    return std::nullopt; // an older saga's after all
+  return held;
+}
+
 resend_tracker::verdict resend_tracker::on_final_status(const status_event& status,
                                                         chat_message& draft) {
+  if (awaits_seq(status)) {
+    in_flight_[{status.room_id, status.temp_id}].held = status;
+    return verdict::hold;
+  }
   if (stale_failure(status))
     return verdict::drop;
   auto k = key{status.room_id, status.temp_id};

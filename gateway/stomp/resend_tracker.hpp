@@ -36,6 +36,9 @@ public:
     drop,
     /// The room actor lost the room (fenced or stopped): send the draft again.
     resend,
+    /// A FAILED that may be the current saga's, which came before its admission's answer (the
+    /// saga and the room actor reply separately): kept until that answer (take_held).
+    hold,
   };
 
   /// A message goes to a room actor; returns the token of this admission.
@@ -60,6 +63,10 @@ public:
   /// message to send again (its old saga is retired).
   verdict on_final_status(const status_event& status, chat_message& draft);
 
+  /// After admission_answered: the status held for this admission, if it was its saga's (the
+  /// caller judges it again now); a held status of an older saga is dropped.
+  std::optional<status_event> take_held(const status_event& reply);
+
   /// Messages waiting for a final status.
   size_t in_flight() const { return in_flight_.size(); }
 
@@ -76,7 +83,13 @@ private:
     uint64_t token = 0;
     /// The seq of its saga (from the PROCESSING answer; 0 before).
     int64_t seq = 0;
+    /// A FAILED that came before the PROCESSING answer (verdict::hold).
+    std::optional<status_event> held;
   };
+
+  /// Whether `status` is a FAILED of a message sent again whose current admission has no seq
+  /// yet, from a saga that is not one of the retired ones: it may be the current saga's.
+  bool awaits_seq(const status_event& status) const;
 
   bool stale_failure(const status_event& status) const;
 

@@ -51,6 +51,9 @@ void admit(session_ptr self, chat_message draft, int attempt,
           [self, draft, token, destination](status_event& reply) {
             self->state.resends.admission_answered(reply, token);
             deliver_status(self, reply);
+            // Its saga's FAILED may have come first: judged now that its seq is known.
+            if (auto held = self->state.resends.take_held(reply))
+              on_status(self, *held);
             if (reply.status == delivery_status::failed) {
               destination_scope scope{self, destination};
               app_error(self, reply.error_code, reply.error_message, draft.temp_id);
@@ -105,6 +108,7 @@ void on_status(session_ptr self, const status_event& event) {
     chat_message draft;
     switch (self->state.resends.on_final_status(event, draft)) {
     case resend_tracker::verdict::drop:
+    case resend_tracker::verdict::hold:
       return;
     case resend_tracker::verdict::resend:
       // The room's owner changed under it: its current home answers, same tempId.

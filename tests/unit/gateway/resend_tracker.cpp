@@ -101,6 +101,38 @@ CAF_TEST(a FAILED while the newer admission has no seq yet is from an older saga
             verdict::drop);
 }
 
+CAF_TEST(a FAILED of the current saga that comes before its admission answer is held) {
+  processing("a", 1, 1);
+  tracker.room_died(1);
+  auto token = tracker.admitted(draft("a"), 2);
+  // The new home's saga (seq 5) was fenced before the room actor's PROCESSING came back.
+  auto failed = status("a", delivery_status::failed, 5, chat_errc::fenced);
+  CAF_CHECK(judge(failed) == verdict::hold);
+  auto reply = status("a", delivery_status::processing, 5);
+  tracker.admission_answered(reply, token);
+  auto held = tracker.take_held(reply);
+  CAF_REQUIRE(held.has_value());
+  CAF_CHECK_EQUAL(held->saga_seq, 5);
+  // Judged again with the seq known: the message moves on (it must not wait forever).
+  chat_message again;
+  CAF_CHECK(tracker.on_final_status(*held, again) == verdict::resend);
+  CAF_CHECK_EQUAL(again.temp_id, "a");
+  CAF_CHECK(!tracker.take_held(reply).has_value());
+}
+
+CAF_TEST(a held FAILED of an older saga is dropped when the admission answers) {
+  processing("a", 1, 1);
+  tracker.room_died(1);
+  auto token = tracker.admitted(draft("a"), 2);
+  CAF_CHECK(judge(status("a", delivery_status::failed, 3, chat_errc::store_failed)) ==
+            verdict::hold);
+  auto reply = status("a", delivery_status::processing, 5);
+  tracker.admission_answered(reply, token);
+  CAF_CHECK(!tracker.take_held(reply).has_value());
+  CAF_CHECK_EQUAL(tracker.in_flight(), 1u);
+  CAF_CHECK(judge(status("a", delivery_status::saved, 5)) == verdict::deliver);
+}
+
 CAF_TEST(a FAILED of a message sent again that was answered already is dropped) {
   processing("a", 1, 1);
   tracker.room_died(1);
