@@ -321,6 +321,8 @@ int main(int argc, char** argv) {
     settings.kafka.brokers = kafka->bootstrap();
   }
   auto total = cfg.rooms * cfg.messages;
+  // The pipeline is measured at the window asked for: the node's bound must not refuse it.
+  settings.room.max_in_flight = std::max(settings.room.max_in_flight, cfg.rooms * cfg.window);
   std::printf("chat-bench: %zu rooms x %zu messages = %zu messages, %zu in flight per room, "
               "%zu senders per room\n",
               cfg.rooms, cfg.messages, total, cfg.window, cfg.senders);

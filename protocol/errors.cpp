@@ -62,6 +62,8 @@ const char* to_string(chat_errc x) {
     return "reaction_limit";
   case chat_errc::blocked:
     return "blocked";
+  case chat_errc::overloaded:
+    return "overloaded";
   }
   return "unknown";
 }
@@ -122,6 +124,8 @@ const char* wire_code(chat_errc x) {
     return "REACTION_LIMIT";
   case chat_errc::blocked:
     return "BLOCKED";
+  case chat_errc::overloaded:
+    return "OVERLOADED";
   }
   return "INTERNAL";
 }

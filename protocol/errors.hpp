@@ -63,6 +63,8 @@ enum class chat_errc : uint8_t {
   reaction_limit,
   /// One of the two users blocked the other.
   blocked,
+  /// The node has as many messages in flight as it takes ([room] max-in-flight): send later.
+  overloaded,
 };
 
 const char* to_string(chat_errc x);

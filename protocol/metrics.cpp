@@ -1,5 +1,10 @@
 #include "protocol/metrics.hpp"
 
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
 namespace chat {
 
 metrics& metrics::instance() {
@@ -9,8 +14,8 @@ metrics& metrics::instance() {
 
 namespace {
 
-void put(std::string& out, const char* name, const char* type, const char* help,
-         const std::atomic<int64_t>& value, const char* labels = "") {
+void put_value(std::string& out, const char* name, const char* type, const char* help,
+               int64_t value, const char* labels = "") {
   out += "# HELP ";
   out += name;
   out += ' ';
@@ -23,8 +28,13 @@ void put(std::string& out, const char* name, const char* type, const char* help,
   out += name;
   out += labels;
   out += ' ';
-  out += std::to_string(value.load(std::memory_order_relaxed));
+  out += std::to_string(value);
   out += '\n';
+}
+
+void put(std::string& out, const char* name, const char* type, const char* help,
+         const std::atomic<int64_t>& value, const char* labels = "") {
+  put_value(out, name, type, help, value.load(std::memory_order_relaxed), labels);
 }
 
 void put_labeled(std::string& out, const char* name, const char* labels,
@@ -34,6 +44,25 @@ void put_labeled(std::string& out, const char* name, const char* labels,
   out += ' ';
   out += std::to_string(value.load(std::memory_order_relaxed));
   out += '\n';
+}
+
+/// Resident memory of this process in bytes (Linux: the second field of /proc/self/statm).
+int64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident))
+    return 0;
+  return resident * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
+}
+
+/// Descriptors this process has open (entries of /proc/self/fd, less the iterator's own).
+int64_t open_descriptors() {
+  std::error_code err;
+  int64_t count = 0;
+  for (std::filesystem::directory_iterator i("/proc/self/fd", err), end; !err && i != end;
+       i.increment(err))
+    ++count;
+  return count > 0 ? count - 1 : 0;
 }
 
 } // namespace
@@ -73,6 +102,9 @@ std::string metrics::render_prometheus() const {
   put_labeled(out, "chat_messages_total", "{outcome=\"saved\"}", messages_saved);
   put_labeled(out, "chat_messages_total", "{outcome=\"failed\"}", messages_failed);
   put_labeled(out, "chat_messages_total", "{outcome=\"duplicate\"}", messages_duplicate);
+  put(out, "chat_messages_overloaded_total", "counter",
+      "Sends refused as OVERLOADED: the node had room.max-in-flight messages in flight.",
+      messages_overloaded);
   put(out, "chat_sagas_running", "gauge", "Sagas in flight.", sagas_running);
   out += "# HELP chat_sagas_total Sagas by final state.\n# TYPE chat_sagas_total counter\n";
   put_labeled(out, "chat_sagas_total", "{state=\"COMPLETED\"}", sagas_completed);
@@ -134,6 +166,10 @@ std::string metrics::render_prometheus() const {
       previews_refused);
   put(out, "chat_previews_failed_total", "counter",
       "URL previews that failed (timeout, HTTP error, network, nothing to show).", previews_failed);
+  put_value(out, "process_resident_memory_bytes", "gauge", "Resident memory of the node's process.",
+            resident_bytes());
+  put_value(out, "process_open_fds", "gauge", "Descriptors the node's process has open.",
+            open_descriptors());
   return out;
 }
 

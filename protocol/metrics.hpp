@@ -11,6 +11,8 @@ struct metrics {
   // Messages.
   std::atomic<int64_t> messages_accepted{0};
   std::atomic<int64_t> messages_rejected{0};
+  /// Refused because the node had max-in-flight messages in flight (also counted as rejected).
+  std::atomic<int64_t> messages_overloaded{0};
   std::atomic<int64_t> messages_saved{0};
   std::atomic<int64_t> messages_failed{0};
   std::atomic<int64_t> messages_duplicate{0};

@@ -52,6 +52,12 @@ status_event admit(room_ptr self, chat_message msg, status_sink_actor sink) {
       entry->waiters.push_back(sink);
     return make_status(st.id, msg.temp_id, delivery_status::processing, entry->seq);
   }
+  // Checked after the dedupe window: a retry of an admitted message needs no place.
+  if (!st.places.take()) {
+    ++metrics::instance().messages_overloaded;
+    return rejection(st.id, msg.temp_id, chat_errc::overloaded,
+                     "the node has as many messages in flight as it takes; send again later");
+  }
   msg.id = make_uuid();
   msg.seq = st.next_seq++;
   if (msg.created_at == 0)

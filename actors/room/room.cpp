@@ -20,12 +20,14 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
   st.settings = std::move(settings);
   st.deps = std::move(deps);
   st.dedupe.set_capacity(st.settings.dedupe_window);
+  st.places.use(st.deps.gate);
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     if (auto i = st.sagas.find(msg.source); i != st.sagas.end()) {
       // The saga died without reporting: its message is left to recovery.
       auto seq = i->second;
       st.sagas.erase(i);
+      st.places.give_back();
       st.dedupe.forget_unsaved_seq(seq);
       settle(self, seq);
       saga_outcome outcome;
@@ -73,7 +75,9 @@ room_actor::behavior_type room(room_actor::stateful_pointer<room_state> self, in
       }
     },
     [=](resolved_atom, saga_outcome& outcome) {
-      self->state.sagas.erase(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+      auto& st = self->state;
+      if (st.sagas.erase(caf::actor_cast<caf::actor_addr>(self->current_sender())) > 0)
+        st.places.give_back();
       on_saga_resolved(self, outcome);
     },
     [=](recheck_atom, int64_t seq) { recheck_undecided(self, seq); },

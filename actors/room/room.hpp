@@ -20,6 +20,7 @@
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/room/admission_gate.hpp"
 #include "actors/room/dedupe_window.hpp"
 #include "actors/room/room_settings.hpp"
 #include "protocol/interfaces/background.hpp"
@@ -43,6 +44,8 @@ struct room_deps {
   subscriber_actor fanout;
   /// Told of each committed message with a URL; may be invalid (no previews).
   previewer_actor previewer;
+  /// The node's bound on messages in flight, shared by its rooms; null: no bound.
+  std::shared_ptr<admission_gate> gate;
 };
 
 struct room_state {
@@ -93,6 +96,8 @@ struct room_state {
   std::map<int64_t, saga_outcome> resolved;
   /// Running sagas -> their seq.
   std::map<caf::actor_addr, int64_t> sagas;
+  /// One place in the node's gate per running saga.
+  admission_places places;
   /// Sagas that ended without a durable decision (the stores were unreachable), by seq: their
   /// senders hear the outcome, and delivery goes on past them, once recovery decided it.
   std::map<int64_t, saga_outcome> undecided;

@@ -14,6 +14,7 @@ room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room
   st.commits = std::move(commits);
   st.fanout = std::move(fanout);
   st.previewer = std::move(previewer);
+  st.gate = std::make_shared<admission_gate>(st.settings.max_in_flight);
   // Rooms are linked so that they stop with the manager. The exit of a room (passivation,
   // fence, failed activation) only removes it; any other exit message stops the manager.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -38,7 +39,7 @@ room_manager(room_manager_actor::stateful_pointer<room_manager_state> self, room
       auto& st = self->state;
       if (auto i = st.rooms.find(id); i != st.rooms.end())
         return i->second;
-      room_deps deps{st.messages, st.commits, self, st.fanout, st.previewer};
+      room_deps deps{st.messages, st.commits, self, st.fanout, st.previewer, st.gate};
       auto handle = self->spawn<caf::linked>(room, id, st.settings, deps);
       st.rooms.emplace(id, handle);
       st.by_address.emplace(handle.address(), id);

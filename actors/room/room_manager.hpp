@@ -28,6 +28,8 @@ struct room_manager_state {
   commit_store_actor commits;
   subscriber_actor fanout;
   previewer_actor previewer;
+  /// Shared by this node's rooms: messages in flight over all of them.
+  std::shared_ptr<admission_gate> gate;
   std::unordered_map<int64_t, room_actor> rooms;
   std::map<caf::actor_addr, int64_t> by_address;
   /// Rooms handing off -> the requests waiting for them to stop.

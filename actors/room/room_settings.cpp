@@ -14,7 +14,9 @@ void room_settings::add_options(caf::config_option_set& options) {
          "how often a room asks whether recovery decided a saga that ended undecided")
     .add(typing_timeout, "typing-timeout", "a typing indicator without news ends after")
     .add(unread_window, "unread-window",
-         "committed seqs a room keeps to compute unread counts itself");
+         "committed seqs a room keeps to compute unread counts itself")
+    .add(max_in_flight, "max-in-flight",
+         "messages in flight on the node before sends are refused as OVERLOADED (0: no bound)");
   saga.add_options(options);
 }
 

@@ -28,6 +28,9 @@ struct room_settings {
   /// Committed seqs a room remembers to compute a reader's unread count exactly; a read
   /// position older than these takes the count the store computed.
   size_t unread_window = 4096;
+  /// Messages the node has admitted and not yet saved or failed, over all its rooms; a send
+  /// over it is FAILED with OVERLOADED at once (nothing stored). 0: no bound.
+  size_t max_in_flight = 512;
   /// Bound of the room's store operations (claim, commit, resolve): the saga's step timeout.
   saga_settings saga;
 

@@ -55,6 +55,7 @@ int http_status_of(chat_errc code) {
   case chat_errc::room_stopped:
   case chat_errc::fenced:
   case chat_errc::tombstoned:
+  case chat_errc::overloaded:
     return 503;
   case chat_errc::internal:
     return 500;
@@ -66,6 +67,9 @@ http_response error_response(chat_errc code, const std::string& message) {
   http_response result;
   result.status = http_status_of(code);
   result.body = dump(nlohmann::json{{"code", wire_code(code)}, {"message", message}});
+  // A node at its bound of messages in flight takes more within a second or so.
+  if (code == chat_errc::overloaded)
+    result.headers.emplace_back("Retry-After", "1");
   return result;
 }
 

@@ -47,9 +47,9 @@ void saved(sender_ptr self, const std::string& id) {
 }
 
 caf::error failure(const status_event& status) {
-  for (auto code :
-       {chat_errc::temp_id_reused, chat_errc::not_member, chat_errc::invalid_input,
-        chat_errc::rate_limited, chat_errc::forbidden, chat_errc::not_found, chat_errc::blocked})
+  for (auto code : {chat_errc::temp_id_reused, chat_errc::not_member, chat_errc::invalid_input,
+                    chat_errc::rate_limited, chat_errc::forbidden, chat_errc::not_found,
+                    chat_errc::blocked, chat_errc::overloaded})
     if (status.error_code == wire_code(code))
       return make_error(code, status.error_message);
   return make_error(chat_errc::unavailable, status.error_message);

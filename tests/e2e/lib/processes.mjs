@@ -93,6 +93,8 @@ export async function startChatd(args = [],
     dsn,
     options,
     output: () => output,
+    /// The running process's id (for /proc figures).
+    pid: () => proc.pid,
     bootstrap: () => {
       const external = options.find(o => o.startsWith('--kafka.brokers='));
       if (external) return external.slice('--kafka.brokers='.length);
