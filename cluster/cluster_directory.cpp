@@ -187,7 +187,11 @@ void heartbeat(directory_ptr self) {
           if (row.lease_live && row.node.id != self->state.settings.self.id)
             connect_to(self, row.node.host, row.node.cluster_port);
       },
-      [](caf::error& err) { spdlog::warn("cluster: heartbeat failed: {}", describe(err)); });
+      [self](caf::error& err) {
+        auto& log = self->state.heartbeat_log;
+        if (log.allow())
+          spdlog::warn("cluster: heartbeat failed: {}{}", describe(err), log.suppressed_note());
+      });
 }
 
 /// Has the room manager activate a room and answers everyone waiting for it.

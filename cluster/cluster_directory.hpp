@@ -26,6 +26,7 @@
 #include "persistence/db/job.hpp"
 #include "protocol/interfaces/cluster.hpp"
 #include "protocol/interfaces/room.hpp"
+#include "protocol/log_throttle.hpp"
 #include "protocol/types/cluster.hpp"
 
 namespace chat {
@@ -66,6 +67,9 @@ struct cluster_directory_state {
   };
 
   cluster_settings settings;
+  /// A failing heartbeat (the database slow or gone) repeats twice a second: logged at most
+  /// every 10 s, with the count of the failures in between.
+  log_throttle heartbeat_log{std::chrono::seconds(10)};
   room_manager_actor manager;
   fanout_actor fanout;
   /// Runs the membership table's queries; invalid when the node is not published.

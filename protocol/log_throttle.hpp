@@ -1,5 +1,6 @@
-// A log line that may repeat fast (a failing accept, a limit reached) is written at most once
-// per interval, with the count of the lines it stands for.
+// A log line that may repeat fast (a failing accept, a limit reached, a refused login) is
+// written at most `lines` times per interval; the first line of the next interval carries the
+// count of those suppressed in between.
 #pragma once
 
 #include <chrono>
@@ -13,18 +14,23 @@ class log_throttle {
 public:
   log_throttle() = default;
 
-  explicit log_throttle(std::chrono::milliseconds every) : every_(every) {}
+  explicit log_throttle(std::chrono::milliseconds every, int lines = 1)
+      : every_(every), lines_(lines) {}
 
   /// Whether the line may be written now; if not, it is counted as suppressed.
-  bool allow() {
+  bool allow(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) {
     std::lock_guard<std::mutex> guard{mtx_};
-    auto now = std::chrono::steady_clock::now();
-    if (written_ && now - last_ < every_) {
+    if (written_ > 0 && now - window_ < every_) {
+      if (written_ < lines_) {
+        ++written_;
+        note_.clear();
+        return true;
+      }
       ++suppressed_;
       return false;
     }
-    written_ = true;
-    last_ = now;
+    written_ = 1;
+    window_ = now;
     note_ = suppressed_ == 0 ? std::string{}
                              : " (" + std::to_string(suppressed_) + " more since the last line)";
     suppressed_ = 0;
@@ -39,9 +45,11 @@ public:
 
 private:
   std::chrono::milliseconds every_{1000};
+  int lines_ = 1;
   std::mutex mtx_;
-  std::chrono::steady_clock::time_point last_;
-  bool written_ = false;
+  /// When the current interval began, and the lines written in it.
+  std::chrono::steady_clock::time_point window_;
+  int written_ = 0;
   int64_t suppressed_ = 0;
   std::string note_;
 };

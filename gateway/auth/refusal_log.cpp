@@ -1,21 +1,14 @@
 #include "gateway/auth/refusal_log.hpp"
 
 #include <chrono>
-#include <mutex>
+
+#include "protocol/log_throttle.hpp"
 
 namespace chat {
 
 bool refusal_log_allowed() {
-  static std::mutex mtx;
-  static std::chrono::steady_clock::time_point window;
-  static int lines = 0;
-  std::lock_guard<std::mutex> guard{mtx};
-  auto now = std::chrono::steady_clock::now();
-  if (now - window >= std::chrono::seconds(1)) {
-    window = now;
-    lines = 0;
-  }
-  return ++lines <= 20;
+  static log_throttle throttle{std::chrono::seconds(1), 20};
+  return throttle.allow();
 }
 
 std::string loggable(const std::string& text) {
