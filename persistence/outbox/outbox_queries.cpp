@@ -17,14 +17,15 @@ namespace {
 
 // The payload of a MessageSent is the message of its room commit (stored once). An event whose
 // room has an earlier event still waiting for its retry is not due: a room's events are
-// published in version order, whatever failed before.
+// published in version order, whatever failed before. Only a retried event (attempts > 0) waits,
+// so that question reads the partial index outbox_retrying, not the room's whole backlog.
 constexpr const char* claim_sql =
   "SELECT o.id, o.event_id::text, o.event_type, o.room_id, o.version, "
   "coalesce(o.message_id::text, ''), coalesce(o.payload, rm.message::text, ''), "
   "(extract(epoch from o.occurred_at) * 1000)::bigint, o.attempts FROM outbox o "
   "LEFT JOIN room_messages rm ON o.payload IS NULL AND rm.message_id = o.message_id "
-  "WHERE o.next_attempt_at <= now() AND NOT EXISTS (SELECT 1 FROM outbox e "
-  "WHERE e.room_id = o.room_id AND e.id < o.id AND e.next_attempt_at > now()) "
+  "WHERE (o.attempts = 0 OR o.next_attempt_at <= now()) AND NOT EXISTS (SELECT 1 FROM outbox e "
+  "WHERE e.room_id = o.room_id AND e.id < o.id AND e.attempts > 0 AND e.next_attempt_at > now()) "
   "ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED";
 
 constexpr const char* retry_sql =
