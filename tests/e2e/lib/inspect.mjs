@@ -9,7 +9,7 @@ const chatctlPath = process.env.CHATCTL || path.join(repo, 'build/apps/chatctl')
 
 /// psql on a DSN: the first column of the first row (a string), or throws.
 export function sqlValue(dsn, sql) {
-  const run = spawnSync('psql', [dsn, '-tAc', sql], { encoding: 'utf8' });
+  const run = spawnSync('psql', [dsn, '-tAc', sql], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (run.status !== 0) throw new Error('psql: ' + run.stderr);
   return run.stdout.trim();
 }
