@@ -1,20 +1,16 @@
 #include "gateway/json_fields.hpp"
 
-#include <charconv>
-
 #include <nlohmann/json.hpp>
+
+#include "protocol/codec/decimal.hpp"
 
 namespace chat {
 
 namespace {
 
 std::optional<int64_t> parse_integer(std::string_view text, int64_t least) {
-  // Digits only: from_chars would take "-0" for 0.
-  if (text.empty() || text.front() < '0' || text.front() > '9')
-    return std::nullopt;
-  int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || value < least)
+  auto value = parse_decimal(text);
+  if (!value || *value < least)
     return std::nullopt;
   return value;
 }

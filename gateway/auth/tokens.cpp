@@ -1,11 +1,11 @@
 #include "gateway/auth/tokens.hpp"
 
-#include <charconv>
 #include <cstring>
 #include <memory>
 
 #include <jwt.h>
 
+#include "protocol/codec/decimal.hpp"
 #include "protocol/uuid.hpp"
 
 namespace chat {
@@ -98,12 +98,12 @@ std::optional<token_claims> token_service::verify(std::string_view text, token_k
   }
   auto* sub = jwt_get_grant(raw, "sub");
   token_claims claims;
-  if (sub == nullptr ||
-      std::from_chars(sub, sub + std::strlen(sub), claims.user_id).ec != std::errc{} ||
-      claims.user_id <= 0) {
+  auto user_id = sub == nullptr ? std::nullopt : parse_decimal(sub);
+  if (!user_id || *user_id <= 0) {
     why = "token without a valid subject";
     return std::nullopt;
   }
+  claims.user_id = *user_id;
   if (auto* name = jwt_get_grant(raw, "username"))
     claims.username = name;
   if (auto* id = jwt_get_grant(raw, "jti"))

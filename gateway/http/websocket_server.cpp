@@ -149,13 +149,12 @@ private:
       spdlog::debug("websocket handshake with {} failed: {}", remote_, ec.message());
       return;
     }
-    std::string target{request_.target()};
+    // ?token= of the URL, for clients that cannot set headers; a malformed target has none.
+    std::string path;
+    std::map<std::string, std::string> query;
     std::string token;
-    if (auto question = target.find('?'); question != std::string::npos) {
-      std::map<std::string, std::string> query;
-      if (parse_query(target.substr(question + 1), query))
-        token = query["token"];
-    }
+    if (split_target(std::string{request_.target()}, path, query))
+      token = query["token"];
     request_ = {};
     if (sockjs_) {
       ++metrics::instance().sockjs_websocket_sessions;

@@ -146,18 +146,26 @@ void login(ctx_ptr ctx, http_request req, route_params, http_responder respond) 
   });
 }
 
-void refresh(ctx_ptr ctx, http_request req, route_params, http_responder respond) {
+/// The claims of the body's {refreshToken}, valid at `now` (0: whenever it expired); answers
+/// 400 or 401 and gives nothing if there are none.
+std::optional<token_claims> refresh_claims(const ctx_ptr& ctx, const http_request& req,
+                                           const http_responder& respond, int64_t now,
+                                           const char* action) {
   auto body = json_body(req, respond);
   if (!body)
-    return;
+    return std::nullopt;
   auto token = string_field(*body, "refreshToken");
-  std::string why = "refresh needs {refreshToken}";
-  auto claims =
-    token ? ctx->tokens->verify(*token, token_kind::refresh, now_seconds(), why) : std::nullopt;
-  if (!claims) {
+  std::string why = std::string{action} + " needs {refreshToken}";
+  auto claims = token ? ctx->tokens->verify(*token, token_kind::refresh, now, why) : std::nullopt;
+  if (!claims)
     respond(chat::error_response(chat_errc::unauthorized, why));
+  return claims;
+}
+
+void refresh(ctx_ptr ctx, http_request req, route_params, http_responder respond) {
+  auto claims = refresh_claims(ctx, req, respond, now_seconds(), "refresh");
+  if (!claims)
     return;
-  }
   if (claims->token_id.empty() || claims->family.empty()) {
     respond(
       chat::error_response(chat_errc::unauthorized, "refresh token of an older kind: log in"));
@@ -184,17 +192,10 @@ void refresh(ctx_ptr ctx, http_request req, route_params, http_responder respond
 }
 
 void logout(ctx_ptr ctx, http_request req, route_params, http_responder respond) {
-  auto body = json_body(req, respond);
-  if (!body)
-    return;
-  auto token = string_field(*body, "refreshToken");
-  std::string why = "logout needs {refreshToken}";
   // An expired refresh token still names its login: ending it is always allowed.
-  auto claims = token ? ctx->tokens->verify(*token, token_kind::refresh, 0, why) : std::nullopt;
-  if (!claims) {
-    respond(chat::error_response(chat_errc::unauthorized, why));
+  auto claims = refresh_claims(ctx, req, respond, 0, "logout");
+  if (!claims)
     return;
-  }
   in_actor(*ctx->sys, [=](self_ptr self) {
     ask(
       self, ctx, respond, ctx->users, [respond](bool) { respond(no_content()); },

@@ -1,7 +1,8 @@
 #include "protocol/codec/stomp.hpp"
 
 #include <algorithm>
-#include <charconv>
+
+#include "protocol/codec/decimal.hpp"
 
 namespace chat {
 
@@ -145,12 +146,14 @@ std::optional<stomp_frame> stomp_parser::next() {
   // Body: content-length octets then NUL, or up to the first NUL.
   size_t body_end = 0;
   if (auto* length = frame.header("content-length")) {
-    size_t n = 0;
-    auto [ptr, ec] = std::from_chars(length->data(), length->data() + length->size(), n);
-    if (ec != std::errc{} || ptr != length->data() + length->size() || length->empty())
+    bool too_large = false;
+    auto parsed = parse_decimal(*length, &too_large);
+    if (!parsed && !too_large)
       return fail("invalid content-length");
-    if (n > limits_.max_frame_bytes || pos + n + 1 > limits_.max_frame_bytes)
+    if (too_large || static_cast<uint64_t>(*parsed) > limits_.max_frame_bytes ||
+        pos + static_cast<size_t>(*parsed) + 1 > limits_.max_frame_bytes)
       return fail("frame too large");
+    auto n = static_cast<size_t>(*parsed);
     if (buffer_.size() < pos + n + 1)
       return std::nullopt; // incomplete
     if (buffer_[pos + n] != '\0')
@@ -233,17 +236,13 @@ std::string encode_frame(std::string_view command,
 
 std::optional<std::pair<int64_t, int64_t>> parse_heart_beat(std::string_view text) {
   auto number = [](std::string_view digits) -> std::optional<int64_t> {
-    int64_t value = 0;
-    if (digits.empty() || digits.front() < '0' || digits.front() > '9')
-      return std::nullopt; // from_chars would take a sign
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (ptr != digits.data() + digits.size())
-      return std::nullopt;
-    if (ec == std::errc::result_out_of_range)
+    bool too_large = false;
+    auto value = parse_decimal(digits, &too_large);
+    if (too_large)
       return max_heart_beat_ms; // all digits, just very long
-    if (ec != std::errc{})
+    if (!value)
       return std::nullopt;
-    return std::min(value, max_heart_beat_ms);
+    return std::min(*value, max_heart_beat_ms);
   };
   auto comma = text.find(',');
   if (comma == std::string_view::npos)

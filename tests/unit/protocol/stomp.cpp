@@ -91,6 +91,10 @@ CAF_TEST(malformed frames are errors) {
                   "invalid escape sequence in a header");
   CAF_CHECK_EQUAL(parse_error(std::string("SEND\ncontent-length:x\n\n\0", 25)),
                   "invalid content-length");
+  CAF_CHECK_EQUAL(parse_error(std::string("SEND\ncontent-length:-0\n\n\0", 26)),
+                  "invalid content-length");
+  CAF_CHECK_EQUAL(parse_error(std::string("SEND\ncontent-length:1 \n\n\0", 26)),
+                  "invalid content-length");
   CAF_CHECK_EQUAL(parse_error(std::string("SEND\ncontent-length:2\n\nabc\0", 27)),
                   "content-length does not match the body");
   CAF_CHECK_EQUAL(parse_error(std::string("SUBSCRIBE\nid:1\n\nbody\0", 21)),
@@ -107,6 +111,8 @@ CAF_TEST(limits are enforced) {
     parse_error("SEND\nlong:" + std::string(60, 'v') + "\n\n" + std::string(1, '\0'), small),
     "header line too long");
   CAF_CHECK_EQUAL(parse_error("SEND\ncontent-length:1000\n\n", small), "frame too large");
+  CAF_CHECK_EQUAL(parse_error("SEND\ncontent-length:99999999999999999999999\n\n", small),
+                  "frame too large");
   // An incomplete frame below the limits is just incomplete.
   stomp_parser parser{small};
   parser.feed("SEND\ndestination:/x\n\nabc");
